@@ -1,0 +1,5 @@
+package aligner
+
+import "errors"
+
+var errEmpty = errors.New("aligner: empty sequence")
