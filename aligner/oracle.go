@@ -22,12 +22,12 @@ func (Oracle) Name() string { return "oracle" }
 
 // Align implements Engine.
 func (Oracle) Align(p *Profile, query []byte) (*Alignment, error) {
+	if err := checkInput(p, query); err != nil {
+		return nil, err
+	}
 	s := p.Scoring
 	a, b := p.Codes, s.Matrix.Encode(query)
 	la, lb := len(a), len(b)
-	if la == 0 || lb == 0 {
-		return nil, errEmpty
-	}
 	path := make([]int64, la*lb)
 	compass := make([]uint8, la*lb)
 	score := fillOracle(s, a, b, path, compass)
