@@ -184,13 +184,8 @@ func (r *Reader) Next() (*Record, error) {
 		return r.fail(&Error{File: r.file, Record: r.n + 1, Kind: ErrUnreadable, Msg: err.Error(), Err: err, fatal: true})
 	}
 	r.n++
-	rec := &Record{
-		File:        r.file,
-		Index:       r.n,
-		ID:          string(fr.ID),
-		Description: string(fr.Desc),
-		Raw:         joinLines(fr.Seq.Seq),
-	}
+	rec := &Record{File: r.file, Index: r.n, Raw: joinLines(fr.Seq.Seq)}
+	rec.ID, rec.Description = splitHeader(fr.Name)
 	li, ok := r.lines.pop()
 	if !ok || li.total() != len(rec.Raw) {
 		li = lineInfo{} // should not happen; better no line than a wrong one
@@ -271,6 +266,17 @@ func ReadAll(path string, opt Options) ([]*Record, error) {
 		}
 		recs = append(recs, rec)
 	}
+}
+
+// splitHeader splits a header (without '>') at its first space or tab. We do
+// not use fastx's ID and Desc: fastx skips blanks two at a time and so drops
+// the first letter of a description that follows two blanks.
+func splitHeader(h []byte) (id, desc string) {
+	i := bytes.IndexAny(h, " \t")
+	if i < 0 {
+		return string(h), ""
+	}
+	return string(h[:i]), string(bytes.TrimLeft(h[i:], " \t"))
 }
 
 // joinLines copies s without '\n' and a '\r' before it. fastx has already
