@@ -37,4 +37,3 @@ func (a *app) setupLogging() error {
 
 // progressVisible reports whether a progress bar may be drawn.
 func (a *app) progressVisible() bool { return a.io.ErrIsTTY && !a.glob.Quiet }
-

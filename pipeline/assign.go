@@ -1,0 +1,202 @@
+package pipeline
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/wtalign/wtalign/fasta"
+)
+
+// Assignment modes.
+const (
+	AssignAuto = "auto" // name when the first query carries a gene key, else best
+	AssignName = "name" // the reference with the query's gene key
+	AssignMap  = "map"  // a query_id<TAB>reference_id table
+	AssignBest = "best" // every reference; keep the best score
+)
+
+// Assigner picks the candidate references of a query.
+type Assigner struct {
+	Mode  string
+	refs  []*Ref
+	byKey map[string]*Ref
+	byID  map[string]*Ref
+	qmap  map[string]*Ref // map mode: query ID -> reference
+	keyRe *regexp.Regexp
+}
+
+// NewAssigner prepares assignment in mode (auto must be resolved first).
+func NewAssigner(mode string, refs []*Ref, keyRe *regexp.Regexp, mapFile string) (*Assigner, error) {
+	a := &Assigner{Mode: mode, refs: refs, keyRe: keyRe, byKey: map[string]*Ref{}, byID: map[string]*Ref{}}
+	for _, r := range refs {
+		k := strings.ToLower(r.Gene)
+		if prev, dup := a.byKey[k]; dup && mode == AssignName {
+			return nil, fmt.Errorf("reference: gene key %q is shared by %s and %s; --assign name needs one wild type per gene", r.Gene, prev.ID, r.ID)
+		}
+		if _, dup := a.byKey[k]; !dup {
+			a.byKey[k] = r
+		}
+		a.byID[r.ID] = r
+	}
+	switch mode {
+	case AssignName, AssignBest, AssignAuto:
+	case AssignMap:
+		if mapFile == "" {
+			return nil, fmt.Errorf("--assign map needs --map FILE")
+		}
+		m, err := readMap(mapFile, a.byID)
+		if err != nil {
+			return nil, err
+		}
+		a.qmap = m
+	default:
+		return nil, fmt.Errorf("unknown assignment mode %q", mode)
+	}
+	return a, nil
+}
+
+// Key returns the gene key of a query record ("" when it has none).
+func (a *Assigner) Key(r *fasta.Record) string { return fasta.GeneKey(r.ID, r.Description, a.keyRe) }
+
+// Candidates returns the references to try for r, or an explanation of
+// why there are none.
+func (a *Assigner) Candidates(r *fasta.Record) ([]*Ref, string) {
+	switch a.Mode {
+	case AssignBest:
+		return a.refs, ""
+	case AssignMap:
+		if ref, ok := a.qmap[r.ID]; ok {
+			return []*Ref{ref}, ""
+		}
+		return nil, fmt.Sprintf("query ID %q is not in the map file", r.ID)
+	default:
+		k := a.Key(r)
+		if k == "" {
+			return nil, fmt.Sprintf("query ID %q carries no gene key", r.ID)
+		}
+		if ref, ok := a.byKey[strings.ToLower(k)]; ok {
+			return []*Ref{ref}, ""
+		}
+		return nil, fmt.Sprintf("no reference for gene key %q", k)
+	}
+}
+
+// MissingKeys reads the query files' headers and returns the gene keys
+// (or map IDs) that have no reference, so a name or map run can refuse to
+// start instead of failing half-way. Stdin cannot be pre-read and is skipped.
+func (a *Assigner) MissingKeys(inputs []string) ([]string, error) {
+	if a.Mode == AssignBest {
+		return nil, nil
+	}
+	missing := map[string]bool{}
+	for _, in := range inputs {
+		if in == "-" {
+			continue
+		}
+		rd, err := fasta.Open(in, fasta.Options{Role: fasta.Query, AllowNucleotide: true})
+		if err != nil {
+			return nil, err
+		}
+		for {
+			rec, err := rd.Next()
+			if err == io.EOF {
+				break
+			}
+			if rec == nil {
+				rd.Close()
+				return nil, err
+			}
+			if err != nil {
+				continue // a bad record is reported by the run itself
+			}
+			if refs, _ := a.Candidates(rec); refs == nil {
+				if a.Mode == AssignMap {
+					missing[rec.ID] = true
+				} else {
+					missing[a.Key(rec)] = true
+				}
+			}
+		}
+		rd.Close()
+	}
+	out := make([]string, 0, len(missing))
+	for k := range missing {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+func readMap(path string, byID map[string]*Ref) (map[string]*Ref, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("map file: %w", err)
+	}
+	defer f.Close()
+	m := map[string]*Ref{}
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64*1024), 16*1024*1024)
+	line := 0
+	for sc.Scan() {
+		line++
+		t := strings.TrimRight(sc.Text(), "\r")
+		if strings.TrimSpace(t) == "" || strings.HasPrefix(t, "#") {
+			continue
+		}
+		cols := strings.Split(t, "\t")
+		if len(cols) != 2 || cols[0] == "" || cols[1] == "" {
+			return nil, fmt.Errorf("map file %s line %d: want query_id<TAB>reference_id, got %d column(s)", path, line, len(cols))
+		}
+		ref, ok := byID[cols[1]]
+		if !ok {
+			return nil, fmt.Errorf("map file %s line %d: reference %q is not in the reference file", path, line, cols[1])
+		}
+		if prev, dup := m[cols[0]]; dup && prev != ref {
+			return nil, fmt.Errorf("map file %s line %d: query %q mapped twice", path, line, cols[0])
+		}
+		m[cols[0]] = ref
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("map file %s: %w", path, err)
+	}
+	return m, nil
+}
+
+// Resolve settles auto mode from the first query record: name when it
+// carries a gene key, best otherwise.
+func (a *Assigner) Resolve(first *fasta.Record) {
+	if a.Mode != AssignAuto {
+		return
+	}
+	if a.Key(first) != "" {
+		a.Mode = AssignName
+	} else {
+		a.Mode = AssignBest
+	}
+}
+
+// PeekMode resolves auto mode from the first record of the first input
+// file; stdin is resolved when the run reads its first record.
+func PeekMode(inputs []string, keyRe *regexp.Regexp) (string, error) {
+	if len(inputs) == 0 || inputs[0] == "-" {
+		return AssignAuto, nil
+	}
+	rd, err := fasta.Open(inputs[0], fasta.Options{Role: fasta.Query, AllowNucleotide: true})
+	if err != nil {
+		return "", err
+	}
+	defer rd.Close()
+	rec, err := rd.Next()
+	if rec == nil {
+		return "", err
+	}
+	if fasta.GeneKey(rec.ID, rec.Description, keyRe) != "" {
+		return AssignName, nil
+	}
+	return AssignBest, nil
+}

@@ -1,0 +1,233 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"sync"
+
+	"github.com/wtalign/wtalign/aligner"
+	"github.com/wtalign/wtalign/fasta"
+	"github.com/wtalign/wtalign/report"
+)
+
+// Thresholds decide whether an alignment is a hit. A query below any of
+// them is no_hit under --assign best and low_quality otherwise.
+type Thresholds struct {
+	MinIdentity    float64 // EMBOSS percent identity (over alignment length)
+	MinRefCoverage float64 // percent of the reference inside the alignment
+	MinScore       float64 // water score
+}
+
+// Job is one alignment run.
+type Job struct {
+	Inputs          []string
+	Assigner        *Assigner
+	Engine          aligner.Engine
+	EngineInfo      report.Engine
+	Scoring         *aligner.Scoring
+	Thresholds      Thresholds
+	SkipUnassigned  bool
+	AllowNucleotide bool
+	Threads         int // workers; <= 0 means all CPUs
+	BatchSize       int // records per work unit; <= 0 means 16
+	Skip            int // records of this run already written (resume): read, not aligned, not emitted
+	Shard, Shards   int // process only records whose ordinal % Shards == Shard-1; Shards 0 = all
+}
+
+// Result is one finished record, delivered in input order.
+type Result struct {
+	Ordinal int // 0-based among all input records of all files, before sharding
+	Record  *report.Record
+	Failed  bool // the record could not be processed; Reason says why
+	Reason  string
+	NoHit   bool
+	Skipped bool // unassigned and --skip-unassigned
+}
+
+// Stats are the totals of a run (this invocation only, not resumed work).
+type Stats struct {
+	Read    int // records of this run seen (after sharding), including skipped ones
+	Emitted int
+	Failed  int
+	NoHit   int
+	Skipped int
+}
+
+type item struct {
+	ordinal int
+	rec     *fasta.Record
+	err     error // record-level problem
+}
+
+type batch struct {
+	seq   int
+	items []item
+	err   error // fatal read error after the items
+	res   []Result
+}
+
+// Run executes job and calls emit for every record in input order. emit
+// and progress run on the calling goroutine. On a fatal input error or
+// when ctx is cancelled, records finished before that point are still
+// emitted, then the error is returned (ctx.Err() for cancellation).
+func Run(ctx context.Context, job *Job, emit func(Result) error, progress func(Stats)) (Stats, error) {
+	threads := job.Threads
+	if threads <= 0 {
+		threads = runtime.NumCPU()
+	}
+	bs := job.BatchSize
+	if bs <= 0 {
+		bs = 16
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	inflight := make(chan struct{}, 2*threads+2) // bounds memory: batches read but not yet emitted
+	todo := make(chan *batch, threads)
+	done := make(chan *batch, 2*threads+2)
+
+	var st Stats
+	var readErr error
+	var readCount int
+	go func() {
+		defer close(todo)
+		readCount, readErr = job.read(ctx, bs, inflight, todo)
+	}()
+	var wg sync.WaitGroup
+	for w := 0; w < threads; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for b := range todo {
+				b.res = make([]Result, len(b.items))
+				for i, it := range b.items {
+					b.res[i] = job.process(it)
+				}
+				done <- b
+			}
+		}()
+	}
+	go func() { wg.Wait(); close(done) }()
+
+	pending := map[int]*batch{}
+	next := 0
+	var emitErr, fatal error
+	for b := range done {
+		pending[b.seq] = b
+		for {
+			cur, ok := pending[next]
+			if !ok {
+				break
+			}
+			delete(pending, next)
+			next++
+			if emitErr == nil && fatal == nil {
+				for _, r := range cur.res {
+					if err := emit(r); err != nil {
+						emitErr = err
+						cancel()
+						break
+					}
+					st.Emitted++
+					switch {
+					case r.Failed:
+						st.Failed++
+					case r.NoHit:
+						st.NoHit++
+					case r.Skipped:
+						st.Skipped++
+					}
+				}
+				if cur.err != nil {
+					fatal = cur.err
+					cancel()
+				}
+				if progress != nil {
+					progress(st)
+				}
+			}
+			<-inflight
+		}
+	}
+	st.Read = readCount
+	switch {
+	case emitErr != nil:
+		return st, emitErr
+	case fatal != nil:
+		return st, fatal
+	case readErr != nil:
+		return st, readErr
+	}
+	return st, nil
+}
+
+// read streams the inputs into batches. A fatal error travels in the last
+// batch so that it is reported after the records before it.
+func (job *Job) read(ctx context.Context, bs int, inflight chan struct{}, todo chan<- *batch) (kept int, _ error) {
+	seq, ordinal := 0, 0
+	cur := &batch{}
+	send := func() bool {
+		select {
+		case inflight <- struct{}{}:
+		case <-ctx.Done():
+			return false
+		}
+		cur.seq = seq
+		seq++
+		todo <- cur
+		cur = &batch{}
+		return true
+	}
+	for _, path := range job.Inputs {
+		rd, err := fasta.Open(path, fasta.Options{Role: fasta.Query, AllowNucleotide: job.AllowNucleotide})
+		if err != nil {
+			cur.err = err
+			send()
+			return kept, nil
+		}
+		for {
+			if ctx.Err() != nil {
+				rd.Close()
+				return kept, ctx.Err()
+			}
+			rec, err := rd.Next()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if rec == nil {
+				rd.Close()
+				cur.err = err
+				send()
+				return kept, nil
+			}
+			o := ordinal
+			ordinal++
+			if job.Shards > 0 && o%job.Shards != job.Shard-1 {
+				continue
+			}
+			kept++
+			if kept <= job.Skip {
+				continue
+			}
+			if job.Assigner.Mode == AssignAuto {
+				job.Assigner.Resolve(rec)
+			}
+			cur.items = append(cur.items, item{ordinal: o, rec: rec, err: err})
+			if len(cur.items) == bs && !send() {
+				rd.Close()
+				return kept, ctx.Err()
+			}
+		}
+		rd.Close()
+	}
+	if len(cur.items) > 0 && !send() {
+		return kept, ctx.Err()
+	}
+	if kept < job.Skip {
+		return kept, fmt.Errorf("resume: the checkpoint says %d records were written, but the inputs hold only %d", job.Skip, kept)
+	}
+	return kept, nil
+}
