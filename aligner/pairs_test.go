@@ -250,6 +250,23 @@ func tieHeavyPairs(rng *rand.Rand, n int) []pair {
 	return out
 }
 
+// letterPairs align every letter class water treats specially against
+// itself and against the other case: 20 amino acids, B/Z/X in the matrix,
+// U/O/J outside it, '*', and lowercase.
+func letterPairs() []pair {
+	all := "ABCDEFGHIJKLMNOPQRSTUVWXYZ*"
+	mk := func(name, r, q string) pair {
+		return pair{Name: name, Ref: record{ID: "tie|" + name + "|ref", Seq: []byte(r)},
+			Query: record{ID: "tie|" + name + "|query", Seq: []byte(q)}}
+	}
+	return []pair{
+		mk("lettersSame", "MKWHP"+all+"WCHPM", "MKWHP"+all+"WCHPM"),
+		mk("lettersCase", "MKWHP"+all+"WCHPM", "mkwhp"+strings.ToLower(all)+"wchpm"),
+		mk("lettersMixed", "mkwhp"+strings.ToLower(all)+"WCHPM", "MKWHP"+all+"wchpm"),
+		mk("lettersRev", "MKWHP"+all+"WCHPM", "MKWHP*ZYXWVUTSRQPONMLKJIHGFEDCBAWCHPM"),
+	}
+}
+
 // randomPairs are related or unrelated pairs of lengths 1..maxLen.
 func randomPairs(rng *rand.Rand, n, maxLen int) []pair {
 	out := make([]pair, 0, n)

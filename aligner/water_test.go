@@ -1,0 +1,344 @@
+package aligner
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// Fidelity to EMBOSS water itself: committed water outputs (goldens) and,
+// where water is installed, live runs.
+
+var (
+	updateWater = flag.Bool("update-water", false, "rewrite testdata/pairs/tie_heavy.faa and testdata/water/*.srspair by running water")
+	waterSeed   = flag.Uint64("water-seed", 0, "seed of TestWaterLive's generated pairs (0: random, logged)")
+)
+
+const waterDir = "../testdata/water"
+
+// waterArgs are the options every golden was made with; -asequence is the
+// reference.
+var waterArgs = []string{"-gapopen", "10", "-gapextend", "0.5", "-sprotein1", "-sprotein2",
+	"-sformat1", "fasta", "-sformat2", "fasta", "-aformat3", "srspair"}
+
+// waterResult is one alignment block of water's srspair output.
+type waterResult struct {
+	Score                        string // as printed (%.1f)
+	Length                       int
+	Identity, Similarity, Gaps   int
+	PctIdentity, PctSim, PctGaps string // as printed (%4.1f)
+	RefStart, RefEnd             int    // 1-based inclusive
+	QueryStart, QueryEnd         int
+	AlignedRef, AlignedQuery     string
+}
+
+var statLine = regexp.MustCompile(`^# (Identity|Similarity|Gaps): +(\d+)/(\d+) \(([ \d.]+)%\)$`)
+
+// parseWater reads every alignment of a srspair (or pair) report.
+func parseWater(text string) ([]waterResult, error) {
+	var out []waterResult
+	var cur *waterResult
+	nseq := 0 // sequence lines seen in the current block
+	sc := bufio.NewScanner(strings.NewReader(text))
+	sc.Buffer(nil, 1<<20)
+	for ln := 1; sc.Scan(); ln++ {
+		line := sc.Text()
+		bad := func(format string, a ...any) error {
+			return fmt.Errorf("line %d %q: %s", ln, line, fmt.Sprintf(format, a...))
+		}
+		switch {
+		case strings.HasPrefix(line, "# Aligned_sequences:"):
+			out = append(out, waterResult{})
+			cur, nseq = &out[len(out)-1], 0
+		case cur == nil || line == "":
+		case strings.HasPrefix(line, "# Length:"):
+			n, err := strconv.Atoi(strings.TrimSpace(line[len("# Length:"):]))
+			if err != nil {
+				return nil, bad("%v", err)
+			}
+			cur.Length = n
+		case strings.HasPrefix(line, "# Score:"):
+			cur.Score = strings.TrimSpace(line[len("# Score:"):])
+		case statLine.MatchString(line):
+			m := statLine.FindStringSubmatch(line)
+			n, _ := strconv.Atoi(m[2])
+			if l, _ := strconv.Atoi(m[3]); l != cur.Length {
+				return nil, bad("denominator %d, length %d", l, cur.Length)
+			}
+			switch m[1] {
+			case "Identity":
+				cur.Identity, cur.PctIdentity = n, m[4]
+			case "Similarity":
+				cur.Similarity, cur.PctSim = n, m[4]
+			default:
+				cur.Gaps, cur.PctGaps = n, m[4]
+			}
+		case strings.HasPrefix(line, "#"):
+		default:
+			// "NAME START SEQ END", or a markup line: blanks then |:. and
+			// blanks (our sequence names are never empty).
+			if line[0] == ' ' {
+				if strings.Trim(line, " |:.") != "" {
+					return nil, bad("unexpected line")
+				}
+				continue
+			}
+			f := strings.Fields(line)
+			if len(f) != 4 {
+				return nil, bad("not a sequence line")
+			}
+			start, err1 := strconv.Atoi(f[1])
+			end, err2 := strconv.Atoi(f[3])
+			if err1 != nil || err2 != nil {
+				return nil, bad("not a sequence line")
+			}
+			isRef := nseq%2 == 0
+			first := nseq < 2
+			nseq++
+			if isRef {
+				cur.AlignedRef += f[2]
+				cur.RefEnd = end
+				if first {
+					cur.RefStart = start
+				}
+			} else {
+				cur.AlignedQuery += f[2]
+				cur.QueryEnd = end
+				if first {
+					cur.QueryStart = start
+				}
+			}
+		}
+	}
+	for i, r := range out {
+		if len(r.AlignedRef) != r.Length || len(r.AlignedQuery) != r.Length || r.Score == "" {
+			return nil, fmt.Errorf("alignment %d: %d/%d aligned columns for length %d, score %q",
+				i+1, len(r.AlignedRef), len(r.AlignedQuery), r.Length, r.Score)
+		}
+	}
+	return out, sc.Err()
+}
+
+// stripVolatile removes the report lines that change from run to run.
+func stripVolatile(text string) string {
+	var b strings.Builder
+	inCmd := false
+	for line := range strings.Lines(text) {
+		switch {
+		case strings.HasPrefix(line, "# Rundate:"), strings.HasPrefix(line, "# Report_file:"):
+			continue
+		case strings.HasPrefix(line, "# Commandline:"):
+			inCmd = true
+			continue
+		case inCmd && strings.HasPrefix(line, "#    "):
+			continue
+		}
+		inCmd = false
+		b.WriteString(line)
+	}
+	return b.String()
+}
+
+// runWater aligns query against ref (both as written, water cleans them)
+// and returns the report without its volatile lines.
+func runWater(ctx context.Context, dir string, ref, query []byte) (string, error) {
+	a, b, o := filepath.Join(dir, "a.fa"), filepath.Join(dir, "b.fa"), filepath.Join(dir, "out.srspair")
+	if err := os.WriteFile(a, append(append([]byte(">ref\n"), ref...), '\n'), 0o644); err != nil {
+		return "", err
+	}
+	if err := os.WriteFile(b, append(append([]byte(">query\n"), query...), '\n'), 0o644); err != nil {
+		return "", err
+	}
+	args := append(append([]string(nil), waterArgs...), "-asequence", a, "-bsequence", b, "-outfile", o, "-auto")
+	cmd := exec.CommandContext(ctx, "water", args...)
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("water: %v: %s", err, msg)
+	}
+	out, err := os.ReadFile(o)
+	return stripVolatile(string(out)), err
+}
+
+// waterScore formats a score the way water prints it at 10/0.5 (scale 2,
+// so the value is exact in float32 and %.1f cannot differ).
+func waterScore(s *Scoring, v int64) string {
+	if v == NoScore {
+		return "-340282346638528859811704183484516925440.0" // -FLT_MAX
+	}
+	return fmt.Sprintf("%.1f", s.Float(v))
+}
+
+func waterPct(n, length int) string {
+	return fmt.Sprintf("%4.1f", float32(100*n)/float32(length))
+}
+
+// compareWater checks Native's alignment and Scoring.Stats against one
+// parsed water result, field by field.
+func compareWater(s *Scoring, w waterResult, al *Alignment) error {
+	st := s.Stats(al)
+	got := waterResult{
+		Score:  waterScore(s, al.Score),
+		Length: st.Length, Identity: st.Identity, Similarity: st.Similarity, Gaps: st.Gaps,
+		PctIdentity: waterPct(st.Identity, st.Length), PctSim: waterPct(st.Similarity, st.Length),
+		PctGaps:  waterPct(st.Gaps, st.Length),
+		RefStart: al.RefStart + 1, RefEnd: al.RefEnd + 1, QueryStart: al.QueryStart + 1, QueryEnd: al.QueryEnd + 1,
+		AlignedRef: string(al.AlignedRef), AlignedQuery: string(al.AlignedQuery),
+	}
+	if got != w {
+		return fmt.Errorf("native %+v\nwater  %+v", got, w)
+	}
+	return nil
+}
+
+func goldenPairs(t testing.TB) []pair { return append(realPairs(t), tiePairs(t)...) }
+
+// TestWaterGolden compares Native with the committed water outputs. With
+// -update-water it first regenerates them (water must be installed).
+func TestWaterGolden(t *testing.T) {
+	if *updateWater {
+		writeGoldens(t)
+	}
+	s := mustScoring(t, "EBLOSUM62", 10, 0.5)
+	e := NewNative()
+	pairs := goldenPairs(t)
+	if len(pairs) < 90 {
+		t.Fatalf("only %d golden pairs", len(pairs))
+	}
+	for _, pr := range pairs {
+		b, err := os.ReadFile(filepath.Join(waterDir, pr.Name+".srspair"))
+		if err != nil {
+			t.Fatalf("%v (regenerate with -update-water)", err)
+		}
+		res, err := parseWater(string(b))
+		if err != nil || len(res) != 1 {
+			t.Fatalf("%s: %d alignments, %v", pr.Name, len(res), err)
+		}
+		al, err := e.Align(NewProfile(s, cleanLikeWater(pr.Ref.Seq)), cleanLikeWater(pr.Query.Seq))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := compareWater(s, res[0], al); err != nil {
+			t.Errorf("%s:\n%v", pr.Name, err)
+		}
+	}
+	t.Logf("%d golden water outputs match", len(pairs))
+}
+
+func writeGoldens(t *testing.T) {
+	if _, err := exec.LookPath("water"); err != nil {
+		t.Fatalf("-update-water needs water on PATH: %v", err)
+	}
+	var fa bytes.Buffer
+	for _, pr := range append(tieHeavyPairs(rand.New(rand.NewPCG(2024, 66)), 45), letterPairs()...) {
+		fmt.Fprintf(&fa, ">%s\n%s\n>%s\n%s\n", pr.Ref.ID, pr.Ref.Seq, pr.Query.ID, pr.Query.Seq)
+	}
+	if err := os.WriteFile(filepath.Join(pairsDir, "tie_heavy.faa"), fa.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	old, _ := filepath.Glob(filepath.Join(waterDir, "*.srspair"))
+	for _, f := range old {
+		os.Remove(f)
+	}
+	dir := t.TempDir()
+	for _, pr := range goldenPairs(t) {
+		out, err := runWater(context.Background(), dir, pr.Ref.Seq, pr.Query.Seq)
+		if err != nil {
+			t.Fatalf("%s: %v", pr.Name, err)
+		}
+		if err := os.WriteFile(filepath.Join(waterDir, pr.Name+".srspair"), []byte(out), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestWaterLive runs water on every golden pair (its output must still
+// equal the golden) and on generated pairs, and compares Native with it.
+func TestWaterLive(t *testing.T) {
+	if _, err := exec.LookPath("water"); err != nil {
+		t.Skipf("water (EMBOSS) not on PATH, live comparison skipped: %v", err)
+	}
+	if testing.Short() {
+		t.Skip("live water comparison skipped in -short mode")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	seed := *waterSeed
+	if seed == 0 {
+		seed = uint64(time.Now().UnixNano())
+	}
+	t.Logf("generated pairs use -water-seed %d", seed)
+	rng := rand.New(rand.NewPCG(seed, 77))
+	golden := goldenPairs(t)
+	gen := append(tieHeavyPairs(rng, 200), randomPairs(rng, 100, 600)...)
+	s := mustScoring(t, "EBLOSUM62", 10, 0.5)
+	e := NewNative()
+
+	jobs := make(chan int)
+	var mu sync.Mutex
+	var failures []string
+	fail := func(format string, a ...any) {
+		mu.Lock()
+		failures = append(failures, fmt.Sprintf(format, a...))
+		mu.Unlock()
+	}
+	all := append(append([]pair(nil), golden...), gen...)
+	var wg sync.WaitGroup
+	for range 2 {
+		dir := t.TempDir()
+		wg.Go(func() {
+			for i := range jobs {
+				pr := all[i]
+				out, err := runWater(ctx, dir, pr.Ref.Seq, pr.Query.Seq)
+				if err != nil {
+					fail("%s: %v", pr.Name, err)
+					continue
+				}
+				if i < len(golden) {
+					g, err := os.ReadFile(filepath.Join(waterDir, pr.Name+".srspair"))
+					if err != nil || string(g) != out {
+						fail("%s: live water output differs from the golden (%v); regenerate with -update-water", pr.Name, err)
+					}
+				}
+				res, err := parseWater(out)
+				if err != nil || len(res) != 1 {
+					fail("%s: %d alignments, %v", pr.Name, len(res), err)
+					continue
+				}
+				al, err := e.Align(NewProfile(s, cleanLikeWater(pr.Ref.Seq)), cleanLikeWater(pr.Query.Seq))
+				if err == nil {
+					err = compareWater(s, res[0], al)
+				}
+				if err != nil {
+					fail("%s (ref %s query %s):\n%v", pr.Name, pr.Ref.Seq, pr.Query.Seq, err)
+				}
+			}
+		})
+	}
+	for i := range all {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	for _, f := range failures {
+		t.Error(f)
+	}
+	t.Logf("water live: %d golden + %d generated pairs compared", len(golden), len(gen))
+}
+
+func TestParseWaterRejectsTruncated(t *testing.T) {
+	text := "# Aligned_sequences: 2\n# Length: 3\n# Score: 14.0\nref 1 MKV 3\n |||\nquery 1 MK 2\n"
+	if _, err := parseWater(text); err == nil {
+		t.Fatal("truncated alignment accepted")
+	}
+}
