@@ -1,0 +1,133 @@
+package variant
+
+import (
+	"bufio"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/wtalign/wtalign/aligner"
+)
+
+// record is one FASTA record of the test data: ID is the first '|' field,
+// Gene the second (the files' convention, see PROVENANCE.md).
+type record struct {
+	ID, Gene, Header string
+	Seq              []byte
+}
+
+// readFASTA reads testdata/variant/<name> without cleaning the sequences.
+func readFASTA(t testing.TB, name string) []record {
+	t.Helper()
+	f, err := os.Open(filepath.Join("..", "testdata", "variant", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var recs []record
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := strings.TrimRight(sc.Text(), "\r")
+		if strings.HasPrefix(line, ">") {
+			h := line[1:]
+			fields := strings.Split(strings.Fields(h)[0], "|")
+			r := record{ID: fields[0], Header: h}
+			if len(fields) > 1 {
+				r.Gene = fields[1]
+			}
+			recs = append(recs, r)
+			continue
+		}
+		if len(recs) == 0 {
+			t.Fatalf("%s: sequence before the first header", name)
+		}
+		recs[len(recs)-1].Seq = append(recs[len(recs)-1].Seq, strings.TrimSpace(line)...)
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return recs
+}
+
+// byID returns the record of the file whose ID is id.
+func byID(t testing.TB, file, id string) record {
+	t.Helper()
+	for _, r := range readFASTA(t, file) {
+		if r.ID == id {
+			return r
+		}
+	}
+	t.Fatalf("%s: no record %q", file, id)
+	return record{}
+}
+
+// k12 returns the K-12 MG1655 reference of gene.
+func k12(t testing.TB, gene string) record {
+	t.Helper()
+	for _, r := range readFASTA(t, "ref_ecoli_k12_mg1655.faa") {
+		if r.Gene == gene {
+			return r
+		}
+	}
+	t.Fatalf("no K-12 reference for %s", gene)
+	return record{}
+}
+
+var (
+	scoringOnce sync.Once
+	scoring     *aligner.Scoring
+	scoringErr  error
+)
+
+// align runs the oracle with water's defaults (EBLOSUM62, 10, 0.5).
+func align(t testing.TB, ref, query []byte) *aligner.Alignment {
+	t.Helper()
+	scoringOnce.Do(func() {
+		m, err := aligner.LoadMatrix("EBLOSUM62")
+		if err != nil {
+			scoringErr = err
+			return
+		}
+		scoring, scoringErr = aligner.NewScoring(aligner.Params{Matrix: m, GapOpen: 10, GapExtend: 0.5})
+	})
+	if scoringErr != nil {
+		t.Fatal(scoringErr)
+	}
+	al, err := aligner.Oracle{}.Align(aligner.NewProfile(scoring, ref), query)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return al
+}
+
+// clean mimics the caller's query cleaning: drop '-', '.', digits and
+// white space, strip one trailing '*'. It returns the cleaned query, its
+// flags and whether a stop was stripped.
+func clean(seq []byte) ([]byte, []string, bool) {
+	var out []byte
+	removed, lower := false, false
+	for _, c := range seq {
+		switch {
+		case c == '-' || c == '.' || c == ' ' || c == '\t' || (c >= '0' && c <= '9'):
+			removed = true
+			continue
+		case c >= 'a' && c <= 'z':
+			lower = true
+		}
+		out = append(out, c)
+	}
+	var flags []string
+	if removed {
+		flags = append(flags, FlagRemovedCharacters)
+	}
+	if lower {
+		flags = append(flags, FlagLowercaseInput)
+	}
+	stripped := len(out) > 0 && out[len(out)-1] == '*'
+	if stripped {
+		out = out[:len(out)-1]
+	}
+	return out, flags, stripped
+}

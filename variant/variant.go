@@ -1,0 +1,611 @@
+package variant
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/wtalign/wtalign/aligner"
+)
+
+// Status values of a Result. Call sets the first five; the caller sets the
+// others when it does not call mutations at all.
+const (
+	StatusWildtype   = "wildtype"
+	StatusMutant     = "mutant"
+	StatusAmbiguous  = "ambiguous"
+	StatusPartial    = "partial"
+	StatusTruncated  = "truncated"
+	StatusNoHit      = "no_hit"
+	StatusLowQuality = "low_quality"
+	StatusError      = "error"
+	StatusEmpty      = "empty"
+)
+
+// Flags of a Result. FlagMultipleCopies, FlagTerminalStopStripped (through
+// Input.QueryTerminalStopStripped) and FlagRemovedCharacters come from the
+// caller; Call detects the others.
+const (
+	FlagPartialN             = "partial_N"
+	FlagPartialC             = "partial_C"
+	FlagInternalStop         = "internal_stop"
+	FlagDivergentCTail       = "divergent_C_terminal_tail"
+	FlagAmbiguousResidues    = "ambiguous_residues"
+	FlagNonstandardResidues  = "nonstandard_residues"
+	FlagNTerminalOverhang    = "N_terminal_overhang"
+	FlagCTerminalOverhang    = "C_terminal_overhang"
+	FlagTerminalStopStripped = "terminal_stop_stripped"
+	FlagLowercaseInput       = "lowercase_input"
+	FlagRemovedCharacters    = "removed_characters"
+	FlagMultipleCopies       = "multiple_copies"
+)
+
+// flagOrder is the order flags are listed in; unknown caller flags follow,
+// sorted.
+var flagOrder = []string{
+	FlagPartialN, FlagPartialC, FlagInternalStop, FlagDivergentCTail,
+	FlagAmbiguousResidues, FlagNonstandardResidues, FlagNTerminalOverhang,
+	FlagCTerminalOverhang, FlagTerminalStopStripped, FlagLowercaseInput,
+	FlagRemovedCharacters, FlagMultipleCopies,
+}
+
+// Mutation types.
+const (
+	TypeSubstitution = "substitution"
+	TypeDeletion     = "deletion"
+	TypeInsertion    = "insertion"
+	TypeDelins       = "delins"
+	TypeDuplication  = "duplication"
+	TypeNonsense     = "nonsense"
+	TypeAmbiguous    = "ambiguous"
+	TypeExtension    = "extension"
+)
+
+// MaxDivergentTail is the longest unaligned C-terminal query tail that still
+// counts as a divergent tail (frameshift-like truncation) rather than a
+// partial alignment.
+const MaxDivergentTail = 20
+
+// Input is one query aligned to one reference.
+type Input struct {
+	Gene  string // gene key used in Mutation.Name (gyrA -> gyrA_S83L); may be empty
+	Ref   []byte // the full reference protein as given to the engine
+	Query []byte // the full cleaned query as given to the engine
+	Aln   *aligner.Alignment
+	// RefEndsWithStop says the reference ends at its true stop codon (true
+	// for normal wild-type references), so a longer query is an extension.
+	RefEndsWithStop bool
+	// QueryEndsAtStop says the query's translation ended at a stop codon
+	// (complete gene-caller proteins). It makes an early query end a
+	// nonsense call and fixes an extension's length.
+	QueryEndsAtStop bool
+	// QueryTerminalStopStripped says the caller removed one trailing '*'; it
+	// implies QueryEndsAtStop and sets the terminal_stop_stripped flag.
+	QueryTerminalStopStripped bool
+	// QueryFlags are passed through to Result.Flags (lowercase_input,
+	// removed_characters, multiple_copies, ...).
+	QueryFlags []string
+}
+
+// Mutation is one change in reference numbering (1-based, inclusive).
+//
+// Ref holds the reference residues at RefStart..RefEnd that were removed or
+// replaced and Alt the query residues that replace them:
+//   - substitution, nonsense, ambiguous: one residue each (Alt '*' or the
+//     ambiguity letter).
+//   - deletion: Alt is empty; QueryStart/QueryEnd are the query residues
+//     either side of the deletion.
+//   - insertion: Ref is empty, RefStart/RefEnd are the two flanking
+//     reference residues, QueryStart..QueryEnd the inserted residues.
+//   - duplication: RefStart..RefEnd is the duplicated reference range, Ref
+//     and Alt are both the duplicated residues, QueryStart..QueryEnd the
+//     added copy.
+//   - extension: RefStart = RefEnd = reference length + 1 (the stop), Ref is
+//     "*", Alt the added residues before the new stop.
+//
+// Letters are upper case. Indels (deletion, insertion, duplication) also
+// carry the position the alignment gave them before 3' shifting (Raw*).
+type Mutation struct {
+	Type               string `json:"type"`
+	RefStart           int    `json:"ref_start"`
+	RefEnd             int    `json:"ref_end"`
+	QueryStart         int    `json:"query_start"`
+	QueryEnd           int    `json:"query_end"`
+	Ref                string `json:"ref"`
+	Alt                string `json:"alt"`
+	Short              string `json:"short"`
+	HGVS               string `json:"hgvs_p"`
+	Name               string `json:"name,omitempty"`
+	AfterPrematureStop bool   `json:"after_premature_stop,omitempty"`
+	RawRefStart        int    `json:"raw_ref_start,omitempty"`
+	RawRefEnd          int    `json:"raw_ref_end,omitempty"`
+	RawQueryStart      int    `json:"raw_query_start,omitempty"`
+	RawQueryEnd        int    `json:"raw_query_end,omitempty"`
+	RawShort           string `json:"raw_short,omitempty"`
+}
+
+// Region is a reference range, 1-based inclusive.
+type Region struct {
+	Start int `json:"start"`
+	End   int `json:"end"`
+}
+
+// Result is the outcome of Call. Slices are never nil, so JSON shows [].
+type Result struct {
+	Status     string     `json:"status"`
+	Flags      []string   `json:"flags"`
+	Mutations  []Mutation `json:"mutations"`
+	NotCovered []Region   `json:"not_covered"`
+	// NTerminalOverhang counts unaligned query residues before the aligned
+	// region when the reference start is covered (0 otherwise).
+	NTerminalOverhang int `json:"n_terminal_overhang"`
+	// CTerminalOverhang counts unaligned query residues after the aligned
+	// region (a terminal '*' excluded) when the reference end is covered.
+	CTerminalOverhang int `json:"c_terminal_overhang"`
+}
+
+// HasFlag reports whether r carries flag f.
+func (r Result) HasFlag(f string) bool { return slices.Contains(r.Flags, f) }
+
+// Call calls the mutations of in.Query against in.Ref from in.Aln.
+func Call(in Input) (Result, error) {
+	a, err := prepare(in)
+	if err != nil {
+		return Result{Status: StatusError, Flags: []string{}, Mutations: []Mutation{}, NotCovered: []Region{}}, err
+	}
+	c := &caller{in: in, a: a, flags: map[string]bool{}}
+	c.run()
+	return c.result(), nil
+}
+
+// span is the alignment reduced to what calling needs: columns plus the
+// 0-based inclusive coordinates they cover, without leading or trailing
+// gap columns (water can leave those in rare tie cases; they align nothing).
+type span struct {
+	ref, qry                   []byte // column letters
+	rStart, rEnd, qStart, qEnd int
+}
+
+func prepare(in Input) (span, error) {
+	al := in.Aln
+	switch {
+	case al == nil:
+		return span{}, fmt.Errorf("variant: no alignment")
+	case len(in.Ref) == 0:
+		return span{}, fmt.Errorf("variant: empty reference")
+	case len(in.Query) == 0:
+		return span{}, fmt.Errorf("variant: empty query")
+	case len(al.AlignedRef) != len(al.AlignedQuery):
+		return span{}, fmt.Errorf("variant: aligned reference and query differ in length (%d, %d)", len(al.AlignedRef), len(al.AlignedQuery))
+	case len(al.AlignedRef) == 0:
+		return span{}, fmt.Errorf("variant: empty alignment")
+	}
+	if al.RefStart < 0 || al.QueryStart < 0 || al.RefStart > len(in.Ref) || al.QueryStart > len(in.Query) {
+		return span{}, fmt.Errorf("variant: alignment start %d/%d outside the sequences", al.RefStart, al.QueryStart)
+	}
+	// Check the aligned letters against the sequences and the end
+	// coordinates against the letters.
+	r, q := al.RefStart, al.QueryStart
+	for k := range al.AlignedRef {
+		cr, cq := al.AlignedRef[k], al.AlignedQuery[k]
+		if cr == aligner.Gap && cq == aligner.Gap {
+			return span{}, fmt.Errorf("variant: alignment column %d is a gap in both sequences", k+1)
+		}
+		if cr != aligner.Gap {
+			if r >= len(in.Ref) || upper(in.Ref[r]) != upper(cr) {
+				return span{}, fmt.Errorf("variant: aligned reference letter %d (%q) does not match reference position %d", k+1, cr, r+1)
+			}
+			r++
+		}
+		if cq != aligner.Gap {
+			if q >= len(in.Query) || upper(in.Query[q]) != upper(cq) {
+				return span{}, fmt.Errorf("variant: aligned query letter %d (%q) does not match query position %d", k+1, cq, q+1)
+			}
+			q++
+		}
+	}
+	if r-1 != al.RefEnd || q-1 != al.QueryEnd {
+		return span{}, fmt.Errorf("variant: alignment ends %d/%d disagree with its letters (%d/%d)", al.RefEnd+1, al.QueryEnd+1, r, q)
+	}
+	s := span{ref: al.AlignedRef, qry: al.AlignedQuery, rStart: al.RefStart, rEnd: al.RefEnd, qStart: al.QueryStart, qEnd: al.QueryEnd}
+	for len(s.ref) > 0 && (s.ref[0] == aligner.Gap || s.qry[0] == aligner.Gap) {
+		if s.ref[0] == aligner.Gap {
+			s.qStart++
+		} else {
+			s.rStart++
+		}
+		s.ref, s.qry = s.ref[1:], s.qry[1:]
+	}
+	for n := len(s.ref); n > 0 && (s.ref[n-1] == aligner.Gap || s.qry[n-1] == aligner.Gap); n = len(s.ref) {
+		if s.ref[n-1] == aligner.Gap {
+			s.qEnd--
+		} else {
+			s.rEnd--
+		}
+		s.ref, s.qry = s.ref[:n-1], s.qry[:n-1]
+	}
+	if len(s.ref) == 0 {
+		return span{}, fmt.Errorf("variant: alignment has no aligned residue pair")
+	}
+	return s, nil
+}
+
+// Column kinds.
+const (
+	colMatch = iota
+	colSub
+	colStop
+	colAmb
+	colDel // gap in the query
+	colIns // gap in the reference
+)
+
+type caller struct {
+	in    Input
+	a     span
+	flags map[string]bool
+	muts  []Mutation
+
+	// refMatch[r] is the query position aligned to reference position r in
+	// an identical column, or -1; qryMatch is the reverse map. They bound
+	// 3' shifting to identical columns.
+	refMatch, qryMatch []int
+	qLen               int  // query length without a terminal '*'
+	endsAtStop         bool // the query's translation ended at a stop
+	firstStop          int  // first '*' inside the aligned query region, or -1
+	truncated          bool
+}
+
+func (c *caller) run() {
+	in, a := c.in, c.a
+	n := len(in.Ref)
+	c.qLen = len(in.Query)
+	c.endsAtStop = in.QueryEndsAtStop || in.QueryTerminalStopStripped
+	if in.Query[c.qLen-1] == '*' {
+		c.qLen--
+		c.endsAtStop = true
+	}
+	c.scanQuery()
+
+	c.refMatch = filled(n, -1)
+	c.qryMatch = filled(len(in.Query), -1)
+	kinds := make([]int, len(a.ref))
+	r, q := a.rStart, a.qStart
+	for k := range a.ref {
+		kinds[k] = classify(a.ref[k], a.qry[k])
+		if kinds[k] == colMatch {
+			c.refMatch[r], c.qryMatch[q] = q, r
+		}
+		if a.ref[k] != aligner.Gap {
+			r++
+		}
+		if a.qry[k] != aligner.Gap {
+			q++
+		}
+	}
+
+	// Walk the columns; r and q are the next reference and query positions.
+	r, q = a.rStart, a.qStart
+	for k := 0; k < len(kinds); {
+		switch kinds[k] {
+		case colMatch:
+			r, q, k = r+1, q+1, k+1
+		case colStop, colAmb:
+			c.point(r, q)
+			r, q, k = r+1, q+1, k+1
+		default:
+			end, gaps := k, false
+			r1, q1 := r, q
+			for ; end < len(kinds) && kinds[end] >= colSub && kinds[end] != colStop && kinds[end] != colAmb; end++ {
+				switch kinds[end] {
+				case colDel:
+					gaps = true
+					r1++
+				case colIns:
+					gaps = true
+					q1++
+				default:
+					r1++
+					q1++
+				}
+			}
+			if gaps {
+				c.event(r, r1, q, q1)
+			} else {
+				for i := 0; i < r1-r; i++ {
+					c.point(r+i, q+i)
+				}
+			}
+			r, q, k = r1, q1, end
+		}
+	}
+	c.ends()
+	for i := range c.muts {
+		if c.firstStop >= 0 && c.muts[i].QueryStart-1 > c.firstStop {
+			c.muts[i].AfterPrematureStop = true
+		}
+		if in.Gene != "" {
+			c.muts[i].Name = in.Gene + "_" + c.muts[i].Short
+		}
+	}
+}
+
+// scanQuery sets the flags that depend only on the query letters.
+func (c *caller) scanQuery() {
+	c.firstStop = -1
+	for i, ch := range c.in.Query {
+		if ch >= 'a' && ch <= 'z' {
+			c.flags[FlagLowercaseInput] = true
+		}
+		u := upper(ch)
+		switch {
+		case u == '*':
+			if i < len(c.in.Query)-1 {
+				c.flags[FlagInternalStop] = true
+			}
+			if c.firstStop < 0 && i >= c.a.qStart && i <= c.a.qEnd {
+				c.firstStop = i
+			}
+		case isAmbiguous(u):
+			c.flags[FlagAmbiguousResidues] = true
+		}
+		if u == 'U' || u == 'O' || u == 'B' || u == 'Z' || u == 'J' {
+			c.flags[FlagNonstandardResidues] = true
+		}
+	}
+	if c.firstStop >= 0 {
+		c.truncated = true
+	}
+}
+
+func classify(r, q byte) int {
+	switch {
+	case q == aligner.Gap:
+		return colDel
+	case r == aligner.Gap:
+		return colIns
+	case upper(r) == upper(q):
+		return colMatch
+	case q == '*':
+		return colStop
+	case isAmbiguous(upper(q)):
+		return colAmb
+	}
+	return colSub
+}
+
+// point calls the single residue pair reference r / query q (0-based).
+func (c *caller) point(r, q int) {
+	ref, alt := upper(c.in.Ref[r]), upper(c.in.Query[q])
+	m := Mutation{RefStart: r + 1, RefEnd: r + 1, QueryStart: q + 1, QueryEnd: q + 1, Ref: string(ref), Alt: string(alt)}
+	switch {
+	case alt == '*':
+		m.Type = TypeNonsense
+		c.truncated = true
+	case isAmbiguous(alt):
+		m.Type = TypeAmbiguous
+	default:
+		m.Type = TypeSubstitution
+	}
+	m.Short = fmt.Sprintf("%c%d%s", ref, r+1, oneLetter(alt))
+	m.HGVS = fmt.Sprintf("p.%s%d%s", three(ref), r+1, three(alt))
+	c.muts = append(c.muts, m)
+}
+
+// event calls a block that contains gap columns: reference [r0,r1) was
+// replaced by query [q0,q1).
+func (c *caller) event(r0, r1, q0, q1 int) {
+	ref, qry := c.in.Ref, c.in.Query
+	tr0, tr1, tq0, tq1 := r0, r1, q0, q1
+	for tr0 < tr1 && tq0 < tq1 && upper(ref[tr0]) == upper(qry[tq0]) {
+		tr0, tq0 = tr0+1, tq0+1
+	}
+	for tr0 < tr1 && tq0 < tq1 && upper(ref[tr1-1]) == upper(qry[tq1-1]) {
+		tr1, tq1 = tr1-1, tq1-1
+	}
+	switch {
+	case tr0 == tr1 && tq0 == tq1:
+		return // the block only moved letters around
+	case tr0 == tr1:
+		if tr0-1 >= c.a.rStart && tr0 <= c.a.rEnd {
+			c.insertion(tr0, tq0, tq1)
+			return
+		}
+		tr0, tr1, tq0, tq1 = r0, r1, q0, q1 // no flank inside the alignment
+	case tq0 == tq1:
+		c.deletion(tr0, tr1, tq0)
+		return
+	case tr1-tr0 == 1 && tq1-tq0 == 1:
+		c.point(tr0, tq0)
+		return
+	}
+	c.delins(tr0, tr1, tq0, tq1)
+}
+
+// deletion calls reference [r0,r1) deleted before query position q.
+func (c *caller) deletion(r0, r1, q int) {
+	ref := c.in.Ref
+	m := Mutation{Type: TypeDeletion, RawRefStart: r0 + 1, RawRefEnd: r1, RawQueryStart: q, RawQueryEnd: q + 1}
+	m.RawShort = delName(ref, r0, r1, false)
+	for r1 < c.a.rEnd && c.refMatch[r1] == q && upper(ref[r0]) == upper(ref[r1]) {
+		r0, r1, q = r0+1, r1+1, q+1
+	}
+	m.RefStart, m.RefEnd, m.QueryStart, m.QueryEnd = r0+1, r1, q, q+1
+	m.Ref = upperString(ref[r0:r1])
+	m.Short = delName(ref, r0, r1, false)
+	m.HGVS = "p." + delName(ref, r0, r1, true)
+	c.muts = append(c.muts, m)
+}
+
+// insertion calls query [q0,q1) inserted before reference position r.
+func (c *caller) insertion(r, q0, q1 int) {
+	ref, qry := c.in.Ref, c.in.Query
+	m := Mutation{RawRefStart: r, RawRefEnd: r + 1, RawQueryStart: q0 + 1, RawQueryEnd: q1}
+	m.RawShort = insName(ref, qry, r, q0, q1, false)
+	for q1 < c.a.qEnd && c.qryMatch[q1] == r && upper(qry[q0]) == upper(qry[q1]) {
+		r, q0, q1 = r+1, q0+1, q1+1
+	}
+	l := q1 - q0
+	m.QueryStart, m.QueryEnd = q0+1, q1
+	m.Alt = upperString(qry[q0:q1])
+	if d := r - l; d >= c.a.rStart && upperString(ref[d:r]) == m.Alt {
+		m.Type = TypeDuplication
+		m.RefStart, m.RefEnd, m.Ref = d+1, r, m.Alt
+		m.Short = rangeName(ref, d, r, false) + "dup"
+		m.HGVS = "p." + rangeName(ref, d, r, true) + "dup"
+	} else {
+		m.Type = TypeInsertion
+		m.RefStart, m.RefEnd = r, r+1
+		m.Short = insName(ref, qry, r, q0, q1, false)
+		m.HGVS = "p." + insName(ref, qry, r, q0, q1, true)
+	}
+	c.muts = append(c.muts, m)
+}
+
+func (c *caller) delins(r0, r1, q0, q1 int) {
+	ref, qry := c.in.Ref, c.in.Query
+	alt := upperString(qry[q0:q1])
+	m := Mutation{Type: TypeDelins, RefStart: r0 + 1, RefEnd: r1, QueryStart: q0 + 1, QueryEnd: q1,
+		Ref: upperString(ref[r0:r1]), Alt: alt}
+	m.Short = rangeName(ref, r0, r1, false) + "delins" + oneLetters(alt)
+	m.HGVS = "p." + rangeName(ref, r0, r1, true) + "delins" + threes(alt)
+	c.muts = append(c.muts, m)
+}
+
+// ends handles everything outside the aligned region: not-covered reference
+// ends, overhangs, extension, a stop right after the alignment and a
+// divergent C-terminal tail.
+func (c *caller) ends() {
+	in, a := c.in, c.a
+	n := len(in.Ref)
+	if a.rStart > 0 {
+		c.flags[FlagPartialN] = true
+	} else if a.qStart > 0 {
+		c.flags[FlagNTerminalOverhang] = true
+	}
+	tail := c.qLen - 1 - a.qEnd // trailing unaligned query residues
+	if tail < 0 {
+		tail = 0 // the terminal '*' itself was aligned
+	}
+	if a.rEnd == n-1 {
+		if tail > 0 {
+			c.flags[FlagCTerminalOverhang] = true
+			if in.RefEndsWithStop {
+				c.extension(tail)
+			}
+		}
+		return
+	}
+	uncovered := n - 1 - a.rEnd
+	nextIsStop := a.qEnd+1 < len(in.Query) && in.Query[a.qEnd+1] == '*'
+	switch {
+	case nextIsStop || (tail == 0 && c.endsAtStop):
+		r := a.rEnd + 1
+		ch := upper(in.Ref[r])
+		c.muts = append(c.muts, Mutation{Type: TypeNonsense, RefStart: r + 1, RefEnd: r + 1,
+			QueryStart: a.qEnd + 2, QueryEnd: a.qEnd + 2, Ref: string(ch), Alt: "*",
+			Short: fmt.Sprintf("%c%d*", ch, r+1), HGVS: fmt.Sprintf("p.%s%dTer", three(ch), r+1)})
+		c.truncated = true
+	case tail >= 1 && tail <= MaxDivergentTail && tail < uncovered:
+		c.flags[FlagDivergentCTail] = true
+		c.truncated = true
+	default:
+		c.flags[FlagPartialC] = true
+	}
+}
+
+// extension calls the query's tail residues past the reference stop.
+func (c *caller) extension(tail int) {
+	in, a := c.in, c.a
+	over := in.Query[a.qEnd+1 : a.qEnd+1+tail]
+	stop := -1
+	for i, ch := range over {
+		if ch == '*' {
+			stop = i
+			break
+		}
+	}
+	if stop == 0 {
+		return // the reference stop is intact; what follows is read-through
+	}
+	newStop := "?"
+	switch {
+	case stop > 0:
+		over = over[:stop]
+		newStop = fmt.Sprint(stop)
+	case c.endsAtStop:
+		newStop = fmt.Sprint(len(over))
+	}
+	pos := len(in.Ref) + 1
+	first := upper(over[0])
+	c.muts = append(c.muts, Mutation{Type: TypeExtension, RefStart: pos, RefEnd: pos,
+		QueryStart: a.qEnd + 2, QueryEnd: a.qEnd + 1 + len(over), Ref: "*", Alt: upperString(over),
+		Short: fmt.Sprintf("*%d%sext*%s", pos, oneLetter(first), newStop),
+		HGVS:  fmt.Sprintf("p.Ter%d%sext*%s", pos, three(first), newStop)})
+}
+
+func (c *caller) result() Result {
+	in, a := c.in, c.a
+	n := len(in.Ref)
+	res := Result{Flags: []string{}, Mutations: c.muts, NotCovered: []Region{}}
+	if res.Mutations == nil {
+		res.Mutations = []Mutation{}
+	}
+	if a.rStart > 0 {
+		res.NotCovered = append(res.NotCovered, Region{1, a.rStart})
+	} else {
+		res.NTerminalOverhang = a.qStart
+	}
+	if a.rEnd < n-1 {
+		res.NotCovered = append(res.NotCovered, Region{a.rEnd + 2, n})
+	} else if t := c.qLen - 1 - a.qEnd; t > 0 {
+		res.CTerminalOverhang = t
+	}
+	if in.QueryTerminalStopStripped {
+		c.flags[FlagTerminalStopStripped] = true
+	}
+	for _, f := range in.QueryFlags {
+		c.flags[f] = true
+	}
+	for _, f := range flagOrder {
+		if c.flags[f] {
+			res.Flags = append(res.Flags, f)
+			delete(c.flags, f)
+		}
+	}
+	var extra []string
+	for f := range c.flags {
+		extra = append(extra, f)
+	}
+	slices.Sort(extra)
+	res.Flags = append(res.Flags, extra...)
+
+	definite, ambiguous := false, false
+	for _, m := range res.Mutations {
+		if m.Type == TypeAmbiguous {
+			ambiguous = true
+		} else {
+			definite = true
+		}
+	}
+	switch {
+	case c.truncated:
+		res.Status = StatusTruncated
+	case res.HasFlag(FlagPartialN) || res.HasFlag(FlagPartialC):
+		res.Status = StatusPartial
+	case definite:
+		res.Status = StatusMutant
+	case ambiguous:
+		res.Status = StatusAmbiguous
+	default:
+		res.Status = StatusWildtype
+	}
+	return res
+}
+
+func filled(n, v int) []int {
+	s := make([]int, n)
+	for i := range s {
+		s[i] = v
+	}
+	return s
+}
