@@ -3,6 +3,7 @@ package emboss
 import (
 	"bufio"
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -78,9 +79,14 @@ func sameAlignment(got, want *aligner.Alignment) string {
 // oracleResults aligns qs with the oracle, the independent truth.
 func oracleResults(t *testing.T, p *aligner.Profile, qs [][]byte) []Result {
 	t.Helper()
+	return engineResults(t, aligner.Oracle{}, p, qs)
+}
+
+func engineResults(t *testing.T, e aligner.Engine, p *aligner.Profile, qs [][]byte) []Result {
+	t.Helper()
 	out := make([]Result, len(qs))
 	for i, q := range qs {
-		al, err := aligner.Oracle{}.Align(p, q)
+		al, err := e.Align(p, q)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -96,7 +102,7 @@ func checkResults(t *testing.T, label string, got, want []Result) {
 	}
 	for i := range want {
 		if d := sameAlignment(got[i].Alignment, want[i].Alignment); d != "" {
-			t.Errorf("%s: query %d: %s differ: got %+v, want %+v", label, i+1, d, *got[i].Alignment, *want[i].Alignment)
+			t.Errorf("%s: query %d: %s differ:\ngot  %s\nwant %s", label, i+1, d, describe(got[i].Alignment), describe(want[i].Alignment))
 		}
 		if got[i].Stats != want[i].Stats {
 			t.Errorf("%s: query %d: stats %+v, want %+v", label, i+1, got[i].Stats, want[i].Stats)
@@ -114,4 +120,8 @@ func emptyDir(t *testing.T, dir string) {
 	for _, e := range ents {
 		t.Errorf("left behind in %s: %s", dir, e.Name())
 	}
+}
+
+func describe(a *aligner.Alignment) string {
+	return fmt.Sprintf("score %d ref %d..%d query %d..%d\n  %s\n  %s", a.Score, a.RefStart, a.RefEnd, a.QueryStart, a.QueryEnd, a.AlignedRef, a.AlignedQuery)
 }

@@ -360,30 +360,31 @@ func checkSpan(what string, aligned, seq []byte, start, end int) error {
 	return nil
 }
 
-// scaledScore converts water's "%.1f" score to the integer score scaled by
-// s.Scale. The score of the aligned path is used when it prints the same
-// (it is exact even when two decimals of precision were lost); otherwise
-// the nearest scaled integer that prints the same. water prints -FLT_MAX
+// scaledScore converts water's printed score to the integer score scaled
+// by s.Scale. water computes in single precision and prints "%.1f" unless
+// the float has drifted off one decimal (e.g. "3541.201" for 3541.2 with
+// gap extend 0.2), so the printed value is only close to the exact score:
+// the score of the aligned path is taken when it is within rounding and
+// drift of the printed value (it is exact even when the print lost
+// precision), else the nearest multiple of 1/Scale. water prints -FLT_MAX
 // when a sequence has one residue; that is aligner.NoScore.
 func scaledScore(printed string, s *aligner.Scoring, al *aligner.Alignment) (int64, error) {
 	f, err := strconv.ParseFloat(printed, 64)
-	if err != nil {
-		return 0, fmt.Errorf("score %q: %v", printed, err)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0, fmt.Errorf("score %q is not a number", printed)
 	}
 	if f < -1e30 {
 		return aligner.NoScore, nil
 	}
 	scale := float64(s.Scale)
-	if p := pathScore(s, al); strconv.FormatFloat(float64(p)/scale, 'f', 1, 64) == printed {
+	tol := 0.05 + 2e-6*math.Abs(f)
+	if p := pathScore(s, al); math.Abs(float64(p)/scale-f) <= tol {
 		return p, nil
 	}
-	n := int64(math.Round(f * scale))
-	for _, c := range []int64{n, n - 1, n + 1} {
-		if strconv.FormatFloat(float64(c)/scale, 'f', 1, 64) == printed {
-			return c, nil
-		}
+	if n := math.Round(f * scale); math.Abs(n/scale-f) <= tol {
+		return int64(n), nil
 	}
-	return 0, fmt.Errorf("score %q is not a multiple of 1/%d", printed, s.Scale)
+	return 0, fmt.Errorf("score %q is not near a multiple of 1/%d", printed, s.Scale)
 }
 
 // pathScore is the scaled score of the aligned columns: substitutions minus

@@ -173,6 +173,9 @@ func TestScaledScore(t *testing.T) {
 		{mk(10, 0.5), "121.5", al("A", "A"), 243, false},
 		{mk(10, 0.5), "-340282346638528859811704183484516925440.0", al("M", "M"), aligner.NoScore, false},
 		{mk(10, 0.5), "121.3", al("A", "A"), 0, true},
+		{mk(10, 0.5), "121.2", al("A", "A"), 0, true},
+		// Single-precision drift: 3541.2 with extend 0.2 prints as 3541.201.
+		{mk(8, 0.2), "3541.201", al("A", "A"), 17706, false},
 		{mk(10, 0.5), "abc", al("A", "A"), 0, true},
 		// Scale 4: 10.25 prints as 10.2, still unique.
 		{mk(10, 0.25), "10.2", al("A", "A"), 41, false},

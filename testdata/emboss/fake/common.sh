@@ -20,4 +20,4 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
-fixtures="$(cd "$(dirname "${BASH_SOURCE[0]}")/../fixtures" && pwd)"
+fixtures="${BASH_SOURCE[0]%/*}/../fixtures"
