@@ -7,5 +7,7 @@ import "github.com/spf13/cobra"
 func extraCommands(a *app) []*cobra.Command {
 	return []*cobra.Command{
 		newSummarizeCommand(a),
+		newEnginesCommand(a),
+		newCompareCommand(a),
 	}
 }
