@@ -11,9 +11,9 @@
 // API (the align command's use):
 //
 //	w, err := output.Open(opts)      // ErrComplete: nothing to do; ErrLocked; ErrResumeRefused
-//	w.SetTotal(n)                    // all input records of the run, when known
 //	for each input record with ordinal o >= w.NextOrdinal(), in order (shard K/N: o%N == K-1):
-//	    w.Write(o, outcome, records...)
+//	    w.Write(o, record, outcome)
+//	w.SetTotal(n)                    // records this run (shard) writes in all, when known
 //	w.Finish()                       // or w.Interrupt() on a signal, w.Abort(err) on an error
 //	w.Counts().Failed > 0            // -> exit 3
 //

@@ -14,11 +14,11 @@ import (
 // group is one input record: its outcome and output records.
 type group struct {
 	outcome Outcome
-	recs    []*report.Record
+	rec     *report.Record
 }
 
 // synth makes n input records of every kind: mutants with several calls,
-// wild types, no hits, failures, two-copy hits, and awkward text.
+// wild types, no hits, failures, partial hits, and awkward text.
 func synth(n int) []group {
 	gs := make([]group, n)
 	for o := range n {
@@ -28,7 +28,7 @@ func synth(n int) []group {
 			Engine: report.Engine{Name: "native", Version: "test", Matrix: "EBLOSUM62", GapOpen: 10, GapExtend: 0.5, Assign: "best"},
 			Status: variant.StatusWildtype, Flags: []string{}, Mutations: []variant.Mutation{}, NotCovered: []variant.Region{},
 		}
-		g := group{recs: []*report.Record{r}}
+		g := group{rec: r}
 		switch o % 7 {
 		case 3:
 			r.Status = variant.StatusNoHit
@@ -52,10 +52,7 @@ func synth(n int) []group {
 				g.outcome.FallbackUsed = true
 			}
 			if o%13 == 6 {
-				c := *r
-				c.CopyIndex, r.CopyIndex = 2, 1
-				c.Flags = []string{"multiple_copies"}
-				g.recs = append(g.recs, &c)
+				r.CopyIndex, r.Flags = 2, []string{"multiple_copies"}
 			}
 		}
 		gs[o] = g
@@ -70,9 +67,9 @@ func healed(gs []group) []group {
 	for i, g := range gs {
 		out[i] = g
 		if g.outcome.Failed {
-			r := *g.recs[0]
+			r := *g.rec
 			r.Status, r.Error = variant.StatusWildtype, ""
-			out[i] = group{recs: []*report.Record{&r}}
+			out[i] = group{rec: &r}
 		}
 	}
 	return out
@@ -104,7 +101,7 @@ func (e *env) opts(format Format) Options {
 func writeFrom(t *testing.T, w *Writer, gs []group, stop int) {
 	t.Helper()
 	for o := w.NextOrdinal(); o < stop && o < len(gs); o += w.shardN {
-		if err := w.Write(o, gs[o].outcome, gs[o].recs...); err != nil {
+		if err := w.Write(o, gs[o].rec, gs[o].outcome); err != nil {
 			t.Fatalf("Write(%d): %v", o, err)
 		}
 	}

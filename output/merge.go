@@ -151,7 +151,7 @@ func Merge(opt MergeOptions) (*manifest.Manifest, error) {
 		if o != ord {
 			return nil, w.abandon(fmt.Errorf("output: merge: %s: found record ordinal %d where %d belongs (not a shard of this run?)", s.path, o, ord))
 		}
-		if err := w.writeUnits(units); err != nil {
+		if err := w.writeUnits(units...); err != nil {
 			return nil, w.abandon(err)
 		}
 	}
@@ -181,20 +181,6 @@ func (w *Writer) abandon(err error) error {
 		_ = w.close()
 	}
 	return err
-}
-
-// writeUnits writes the already-encoded records of one input record.
-func (w *Writer) writeUnits(units [][]byte) error {
-	buf := w.buf[:0]
-	for i, u := range units {
-		buf = frame(buf, w.format, w.done == 0 && i == 0, u)
-	}
-	w.buf = buf
-	if _, err := w.out.Write(buf); err != nil {
-		return w.fail(err)
-	}
-	w.done++
-	return nil
 }
 
 type shardInput struct {

@@ -334,4 +334,3 @@ func removeIfExists(path string) error {
 	}
 	return nil
 }
-

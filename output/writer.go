@@ -113,28 +113,21 @@ func (w *Writer) Counts() manifest.Counts { return w.counts }
 // ManifestPath is the manifest being written ("" on stdout).
 func (w *Writer) ManifestPath() string { return w.opt.Manifest }
 
-// SetTotal records the number of input records of the whole run (all
-// shards); the manifest stores this shard's share.
-func (w *Writer) SetTotal(n int) {
-	t := (n - (w.shardK - 1) + w.shardN - 1) / w.shardN
-	if t < 0 {
-		t = 0
-	}
-	w.counts.Total = &t
-}
+// SetTotal records how many input records this run writes in all (in a
+// shard, the shard's share), for progress and ETA in the manifest.
+func (w *Writer) SetTotal(n int) { w.counts.Total = &n }
 
-// Write appends the records of one input record (usually one; several for
-// multiple gene copies, at least one) with the given ordinal, which must be
+// Write appends the record of one input record; its ordinal must be
 // NextOrdinal(). It checkpoints when CheckpointEvery records or
-// CheckpointInterval have passed.
-func (w *Writer) Write(ordinal int, outcome Outcome, recs ...*report.Record) error {
+// CheckpointInterval have passed since the last checkpoint.
+func (w *Writer) Write(ordinal int, rec *report.Record, outcome Outcome) error {
 	if err := w.usable(); err != nil {
 		return err
 	}
 	if ordinal != w.NextOrdinal() {
 		return fmt.Errorf("output: record ordinal %d out of order (want %d)", ordinal, w.NextOrdinal())
 	}
-	if len(recs) == 0 {
+	if rec == nil {
 		return fmt.Errorf("output: input record %d has no output record", ordinal)
 	}
 	if outcome.Failed && w.retry == nil && w.file != nil {
@@ -143,20 +136,14 @@ func (w *Writer) Write(ordinal int, outcome Outcome, recs ...*report.Record) err
 		}
 		w.retry = &manifest.RetryPoint{Checkpoint: w.point(), Counts: w.counts}
 	}
-	buf := w.buf[:0]
-	for i, r := range recs {
-		unit, err := encodeUnit(w.format, r)
-		if err != nil {
-			return err
-		}
-		buf = frame(buf, w.format, w.done == 0 && i == 0, unit)
+	unit, err := encodeUnit(w.format, rec)
+	if err != nil {
+		return err
 	}
-	w.buf = buf
-	if _, err := w.out.Write(buf); err != nil {
-		return w.fail(err)
+	if err := w.writeUnits(unit); err != nil {
+		return err
 	}
 	manifest.Crashpoint("record-written")
-	w.done++
 	w.since++
 	c := &w.counts
 	c.Done++
@@ -165,10 +152,10 @@ func (w *Writer) Write(ordinal int, outcome Outcome, recs ...*report.Record) err
 		c.Failed++
 		reason := outcome.Reason
 		if reason == "" {
-			reason = recs[0].Error
+			reason = rec.Error
 		}
-		w.failures = append(w.failures, manifest.Failure{Ordinal: ordinal, InputFile: recs[0].InputFile,
-			RecordIndex: recs[0].Query.Index, ID: recs[0].Query.ID, Reason: reason})
+		w.failures = append(w.failures, manifest.Failure{Ordinal: ordinal, InputFile: rec.InputFile,
+			RecordIndex: rec.Query.Index, ID: rec.Query.ID, Reason: reason})
 	case outcome.Skipped:
 		c.Skipped++
 	case outcome.NoHit:
@@ -180,6 +167,21 @@ func (w *Writer) Write(ordinal int, outcome Outcome, recs ...*report.Record) err
 	if w.file != nil && (w.since >= w.opt.CheckpointEvery || time.Since(w.m.Checkpoint.At) >= w.opt.CheckpointInterval) {
 		return w.checkpoint(manifest.StatusRunning, "")
 	}
+	return nil
+}
+
+// writeUnits writes the encoded record(s) of one input record (merge
+// passes several when a tsv record has several rows).
+func (w *Writer) writeUnits(units ...[]byte) error {
+	buf := w.buf[:0]
+	for i, u := range units {
+		buf = frame(buf, w.format, w.done == 0 && i == 0, u)
+	}
+	w.buf = buf
+	if _, err := w.out.Write(buf); err != nil {
+		return w.fail(err)
+	}
+	w.done++
 	return nil
 }
 
