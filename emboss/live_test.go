@@ -2,6 +2,7 @@ package emboss
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"path/filepath"
 	"strings"
@@ -11,13 +12,14 @@ import (
 )
 
 // realPairs builds one task per K-12 wild type from every real query in
-// testdata/emboss/proteins whose gene key (second '|' field) names it,
-// plus deterministic tie-heavy queries (unrelated random sequences,
-// low-complexity runs, internal repeats with indels) against a few of them.
+// testdata/pairs whose gene key (second '|' field) names it, one task per
+// synthetic tie-heavy pair of testdata/pairs/tie_heavy.faa, plus seeded
+// tie-heavy queries (unrelated random sequences, low-complexity runs,
+// internal repeats with indels) against a few wild types.
 // Characters water removes are removed first, as the native path does.
 func realPairs(t *testing.T, s *aligner.Scoring) []Task {
 	t.Helper()
-	dir := filepath.Join(testdata, "proteins")
+	dir := filepath.Join("..", "testdata", "pairs")
 	refIDs, refSeqs := readFA(t, filepath.Join(dir, "ref_ecoli_k12_mg1655.faa"))
 	byGene := map[string]int{}
 	tasks := make([]Task, len(refIDs))
@@ -37,6 +39,14 @@ func realPairs(t *testing.T, s *aligner.Scoring) []Task {
 			tasks[ri].Queries = append(tasks[ri].Queries, clean(seqs[i]))
 			n++
 		}
+	}
+	tieIDs, tieSeqs := readFA(t, filepath.Join(dir, "tie_heavy.faa"))
+	for i := 0; i+1 < len(tieIDs); i += 2 {
+		if !strings.HasSuffix(tieIDs[i], "|ref") || !strings.HasSuffix(tieIDs[i+1], "|query") {
+			t.Fatalf("tie_heavy.faa: records %d and %d are not a ref/query pair", i+1, i+2)
+		}
+		tasks = append(tasks, Task{Profile: aligner.NewProfile(s, clean(tieSeqs[i])), Queries: [][]byte{clean(tieSeqs[i+1])}})
+		n++
 	}
 	rng := rand.New(rand.NewPCG(4, 2))
 	const aa = "ARNDCQEGHILKMFPSTWYV"
@@ -62,7 +72,7 @@ func realPairs(t *testing.T, s *aligner.Scoring) []Task {
 		tasks[ri].Queries = append(tasks[ri].Queries, extra...)
 		n += len(extra)
 	}
-	if n < 80 {
+	if n < 120 {
 		t.Fatalf("only %d pairs", n)
 	}
 	return tasks
@@ -100,7 +110,7 @@ func TestLiveAllPairs(t *testing.T) {
 		}
 		pairs := 0
 		for i, task := range tasks {
-			checkResults(t, string(f)+" "+string(task.Profile.Ref[:10]), res[i].Results, want[i])
+			checkResults(t, fmt.Sprintf("%s task %d", f, i+1), res[i].Results, want[i])
 			for _, fb := range res[i].FellBack {
 				if fb {
 					t.Fatal("fell back without a fallback engine")
@@ -109,7 +119,7 @@ func TestLiveAllPairs(t *testing.T) {
 			pairs += len(task.Queries)
 		}
 		emptyDir(t, tmp)
-		t.Logf("%s: %d pairs identical to the oracle", f, pairs)
+		t.Logf("%s: %d pairs identical to the native engine", f, pairs)
 	}
 }
 
