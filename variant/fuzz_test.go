@@ -125,6 +125,30 @@ func checkInvariants(t *testing.T, in Input, res Result) {
 		}
 	}
 
+	// Indels are in their 3'-most place and insertions that copy the
+	// reference just before them are duplications.
+	touched := func(p int) bool { _, ok := replace[p]; return ok || insAfter[p-1] != "" || insAfter[p] != "" }
+	for _, mu := range res.Mutations {
+		switch mu.Type {
+		case TypeDeletion:
+			p := mu.RefEnd + 1 // right flank
+			if p < re+1 && !touched(p) && upper(in.Ref[p-1]) == upper(in.Ref[mu.RefStart-1]) &&
+				upper(in.Query[mu.QueryEnd-1]) == upper(in.Ref[p-1]) {
+				t.Errorf("%s is not 3'-most", mu.Short)
+			}
+		case TypeInsertion:
+			l := len(mu.Alt)
+			if d := mu.RefStart - l; d >= rs && upperString(in.Ref[d:mu.RefStart]) == mu.Alt {
+				t.Errorf("%s copies the reference before it: a duplication", mu.Short)
+			}
+			q := mu.QueryEnd + 1 // query residue after the insertion, 1-based
+			if q < qe+1 && !touched(mu.RefEnd) && upper(in.Query[q-1]) == upper(in.Ref[mu.RefEnd-1]) &&
+				upper(in.Query[mu.QueryStart-1]) == upper(in.Query[q-1]) {
+				t.Errorf("%s is not 3'-most", mu.Short)
+			}
+		}
+	}
+
 	// Replaying the calls on the aligned reference gives the aligned query.
 	var got []byte
 	for p := rs + 1; p <= re+1; {
