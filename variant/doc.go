@@ -83,6 +83,9 @@
 //   - A '*' as the query's last character is treated as its terminal stop
 //     (as if stripped); any other '*' sets the internal_stop flag.
 //
+// Result.Sites reports chosen reference positions as wild_type, mutant,
+// ambiguous, deleted or not_covered, consistent with the calls.
+//
 // The package never logs, never exits and never panics on bad input: Call
 // returns an error (prefixed "variant: ") when the alignment does not fit
 // the sequences.

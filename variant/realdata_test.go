@@ -395,3 +395,17 @@ func TestDerivedEdgeCases(t *testing.T) {
 		}
 	})
 }
+
+// BenchmarkCall calls Salmonella GyrA (about 80 differences and an
+// extension) against K-12 GyrA; the alignment is computed once.
+func BenchmarkCall(b *testing.B) {
+	ref := k12(b, "gyrA")
+	q := byID(b, "derived_edge_cases.faa", "derived_salGyrA_S83I_mixedcase")
+	in := Input{Gene: "gyrA", Ref: ref.Seq, Query: q.Seq, Aln: align(b, ref.Seq, q.Seq), RefEndsWithStop: true}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Call(in); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
