@@ -1,0 +1,51 @@
+# wtalign: the two commands a new user needs are `make demo` and `make test`.
+GO      ?= go
+BIN     ?= bin/wtalign
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+COMMIT  ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
+LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
+
+.PHONY: build demo test test-go test-noasm test-workflows completions check-completions bench fuzz clean
+
+build:
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/wtalign
+
+# The main job on the shipped example data: real E. coli variants and the
+# whole K-12 proteome against the 38 K-12 wild types.
+demo: build
+	@mkdir -p out
+	$(BIN) align -r testdata/demo/ref_ecoli_k12_mg1655.faa -o out/variants.json testdata/demo/variants.faa
+	$(BIN) align -r testdata/demo/ref_ecoli_k12_mg1655.faa -o out/GCF_000005845.2.json testdata/proteomes/GCF_000005845.2_proteins.faa
+	$(BIN) summarize -o out/cohort_mutations.tsv --json out/summary.json out/variants.json out/GCF_000005845.2.json
+	@echo; echo "== calls on the example variants (out/cohort_mutations.tsv) =="; cat out/cohort_mutations.tsv | cut -f1-6 | head -40
+
+# Every test: Go unit, differential, fuzz-seed, CLI and crash tests, the
+# generic kernels again with -tags noasm, and the workflow tests.
+test:
+	bash scripts/test-deps.sh
+	$(MAKE) test-go test-noasm check-completions test-workflows
+
+test-go:
+	$(GO) vet ./...
+	$(GO) test -count=1 -timeout 20m ./...
+
+test-noasm:
+	$(GO) test -count=1 -tags noasm ./aligner/...
+
+test-workflows:
+	bash workflow/test.sh
+
+completions: build
+	for sh in bash zsh fish powershell; do $(BIN) completion $$sh > completions/wtalign.$$sh; done
+
+check-completions:
+	$(GO) test -count=1 -run TestCompletionsUpToDate ./cmd/wtalign/
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchtime 3x ./aligner/ ./benchmarks/...
+
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzNative -fuzztime 60s ./aligner/
+
+clean:
+	rm -rf bin out
