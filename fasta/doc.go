@@ -1,9 +1,10 @@
 // Package fasta reads protein FASTA files strictly, one record at a time,
 // and cleans each sequence the way EMBOSS water reads it.
 //
-// Parsing is done by github.com/shenwei356/bio/seqio/fastx; decompression
-// (gzip, xz, zstd, bzip2, lz4, detected by magic bytes) by
-// github.com/shenwei356/xopen. This package adds what fastx does not check:
+// Parsing is done by github.com/shenwei356/bio/seqio/fastx. Compressed input
+// (gzip, bzip2, xz, zstd) is detected by its magic bytes and decompressed
+// here with single-goroutine decoders (see decompress.go for why not xopen).
+// This package adds what fastx does not check:
 // empty and whitespace-only files, text that is not FASTA, FASTQ, truncated
 // or corrupt compressed input, empty and duplicate IDs, empty sequences,
 // invalid letters (with their position and line), nucleotide sequences and

@@ -2,14 +2,12 @@ package fasta
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 
 	"github.com/shenwei356/bio/seq"
 	"github.com/shenwei356/bio/seqio/fastx"
-	"github.com/shenwei356/xopen"
 )
 
 func init() {
@@ -67,33 +65,30 @@ type Record struct {
 
 // Reader streams the records of one FASTA file.
 type Reader struct {
-	file  string
-	opt   Options
-	src   *xopen.Reader // decompressing reader over the file
-	close func() error  // closes the underlying file, nil for stdin
-	lines *lineTracker
-	fx    *fastx.Reader
-	n     int            // records returned so far
-	seen  map[string]int // ID -> record number
-	err   error          // sticky fatal error
+	file    string
+	opt     Options
+	release func()       // releases the decompressor
+	close   func() error // closes the underlying file, nil for stdin
+	lines   *lineTracker
+	fx      *fastx.Reader
+	n       int            // records returned so far
+	seen    map[string]int // ID -> record number
+	err     error          // sticky fatal error
 }
 
-// noClose hides the Close method of os.Stdin from xopen, which would close it.
-type noClose struct{ io.Reader }
-
-// Open opens path for reading; "-" is stdin. Compressed input (gzip, xz,
-// zstd, bzip2, lz4) is detected by its magic bytes. Open reads the start of
+// Open opens path for reading; "-" is stdin. Compressed input (gzip, bzip2,
+// xz, zstd) is detected by its magic bytes. Open reads the start of
 // the input, so it can already return a file-level *Error (missing, empty,
 // not FASTA, corrupt); treat errors from Open and Next alike.
 //
-// Unlike xopen.Ropen, Open never runs a command for a path starting with '|'
-// nor downloads a path starting with http://.
+// Unlike xopen.Ropen (used by fastx.NewReader), Open never runs a command for
+// a path starting with '|' nor downloads a path starting with http://.
 func Open(path string, opt Options) (*Reader, error) {
 	if path == "-" {
 		if fi, err := os.Stdin.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
 			return nil, &Error{File: path, Kind: ErrUnreadable, Msg: "stdin is a terminal; pipe a FASTA file into it or give a file name", fatal: true}
 		}
-		return newReader(noClose{os.Stdin}, nil, path, opt)
+		return newReader(os.Stdin, nil, path, opt)
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -119,16 +114,13 @@ func newReader(r io.Reader, closeFn func() error, name string, opt Options) (*Re
 		}
 		return nil, e
 	}
-	src, err := xopen.Buf(r)
+	text, release, err := decompress(r)
 	if err != nil {
-		if errors.Is(err, xopen.ErrNoContent) {
-			return fail(&Error{File: name, Kind: ErrEmptyFile, Msg: "empty file (no FASTA record)", fatal: true})
-		}
 		return fail(readError(name, err))
 	}
-	rd := &Reader{file: name, opt: opt, src: src, close: closeFn, seen: make(map[string]int)}
-	rd.lines = newLineTracker(src, name)
-	// fastx runs xopen.Buf again, on text that the tracker guarantees starts
+	rd := &Reader{file: name, opt: opt, release: release, close: closeFn, seen: make(map[string]int)}
+	rd.lines = newLineTracker(text, name)
+	// fastx runs xopen.Buf on the text, which the tracker guarantees starts
 	// with '>', so nothing is decompressed twice.
 	rd.fx, err = fastx.NewReaderFromIO(seq.Protein, rd.lines, "")
 	if rd.lines.err != nil {
@@ -149,9 +141,9 @@ func (r *Reader) Close() {
 		r.fx.Close()
 		r.fx = nil
 	}
-	if r.src != nil {
-		_ = r.src.Close()
-		r.src = nil
+	if r.release != nil {
+		r.release()
+		r.release = nil
 	}
 	if r.close != nil {
 		_ = r.close()
@@ -197,6 +189,7 @@ func (r *Reader) Next() (*Record, error) {
 			fatal: kind.fileLevel() || r.opt.Role == Reference}
 	}
 
+	bad := clean(rec)
 	if rec.ID == "" {
 		return r.record(rec, recErr(ErrEmptyID, 0, rec.Line, "empty ID: the header line has no name after '>'"))
 	}
@@ -204,8 +197,6 @@ func (r *Reader) Next() (*Record, error) {
 		return r.fail(recErr(ErrDuplicateID, 0, rec.Line, fmt.Sprintf("duplicate ID %q: same as record %d", rec.ID, first)))
 	}
 	r.seen[rec.ID] = rec.Index
-
-	bad := clean(rec)
 	switch {
 	case bad.count > 0:
 		msg := fmt.Sprintf("invalid letter %s at position %d", quoteByte(bad.char), bad.pos)

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 	"testing/iotest"
+	"time"
 )
 
 const dir = "../testdata/fasta"
@@ -503,5 +504,62 @@ func TestProteome(t *testing.T) {
 	re := mustRe(`^\S+\s+(\S+)`)
 	if g := GeneKey(recs[0].ID, recs[0].Description, re); g != "thrL" {
 		t.Errorf("gene of first proteome record: %q", g)
+	}
+}
+
+// Damaged and partly read gzip inputs must not leave state behind that
+// makes a later input hang (xopen's pooled parallel gzip readers did).
+func TestDamagedGzipDoesNotPoisonLaterReads(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(dir, "derived_edge_cases.faa.gz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := 0; i < 300; i++ {
+			d := bytes.Clone(data)
+			d[(i*7)%len(d)] ^= byte(i | 1)
+			if i%3 == 0 {
+				d = d[:len(d)*(i%10+1)/11]
+			}
+			r, err := NewReader(bytes.NewReader(d), "damaged", Options{})
+			if err != nil {
+				continue
+			}
+			for k := 0; k < i%5; k++ { // stop early on purpose
+				if _, err := r.Next(); err == io.EOF || IsFatal(err) {
+					break
+				}
+			}
+			r.Close()
+		}
+	}()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("reading damaged gzip inputs hangs")
+	}
+	recs, err := ReadAll(filepath.Join(dir, "derived_edge_cases.faa.gz"), Options{})
+	if err != nil || len(recs) != 16 {
+		t.Fatalf("intact gzip after damaged ones: %d records, %v", len(recs), err)
+	}
+}
+
+// Concatenated gzip members (as written by bgzip or `cat a.gz b.gz`) are one stream.
+func TestMultiMemberGzip(t *testing.T) {
+	gz, err := os.ReadFile(filepath.Join(dir, "valid.faa.gz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var in bytes.Buffer
+	in.Write(gz)
+	in.Write(gz) // the same member again: record 3 duplicates record 1
+	r, err := NewReader(&in, "two.gz", Options{})
+	_, evs, _ := readEvents(t, r, err)
+	want := []event{ok(1, "ecoli|gyrA|NP_416734.1", 1), ok(2, "ecoli|mgrB|NP_416574.1", 4),
+		{Index: 3, ID: "ecoli|gyrA|NP_416734.1", Kind: ErrDuplicateID, Line: 6, Fatal: true}}
+	if !reflect.DeepEqual(evs, want) {
+		t.Errorf("got  %v\nwant %v", evs, want)
 	}
 }
