@@ -29,8 +29,8 @@ const (
 )
 
 var kindNames = map[Kind]string{
-	KindStart: "start", KindCrash: "crash", KindExit: "exit", KindTimeout: "timeout",
-	KindParse: "unparseable", KindTruncated: "truncated",
+	KindStart: "could not start", KindCrash: "crashed", KindExit: "failed", KindTimeout: "timed out",
+	KindParse: "unparseable output", KindTruncated: "truncated output",
 }
 
 func (k Kind) String() string {
