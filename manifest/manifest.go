@@ -271,6 +271,9 @@ func WriteFileAtomic(path string, data []byte) (err error) {
 			os.Remove(tmp)
 		}
 	}()
+	if err = f.Chmod(0o644); err != nil { // CreateTemp makes it private; a manifest is for everyone
+		return fmt.Errorf("writing %s: %w", tmp, err)
+	}
 	if _, err = f.Write(data); err != nil {
 		return fmt.Errorf("writing %s: %w", tmp, err)
 	}

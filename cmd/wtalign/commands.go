@@ -9,5 +9,7 @@ func extraCommands(a *app) []*cobra.Command {
 		newSummarizeCommand(a),
 		newEnginesCommand(a),
 		newCompareCommand(a),
+		newStatusCommand(a),
+		newMergeCommand(a),
 	}
 }

@@ -1,0 +1,120 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/wtalign/wtalign/manifest"
+)
+
+type statusOptions struct {
+	JSON bool
+}
+
+func (o *statusOptions) AddFlags(f *pflag.FlagSet) {
+	f.BoolVar(&o.JSON, "json", false, "print a JSON array (one object per manifest) for scripts")
+}
+
+func newStatusCommand(a *app) *cobra.Command {
+	o := &statusOptions{}
+	cmd := &cobra.Command{
+		Use:   "status [flags] MANIFEST...",
+		Short: "Show the state of runs from their manifests: done/total, failures, rate, ETA",
+		Long: `status reads the manifests that 'wtalign align' keeps next to its output
+(<out>.manifest.json) and prints, per run: status, records done of the total,
+failed / no_hit / skipped records, the rate of the current session and the
+estimated time left from the last checkpoint.
+
+Status is one of running, complete, complete_with_failures (finished, some
+records failed: rerun the same command to retry them), interrupted
+(SIGINT/SIGTERM) or failed (an error stopped it; see the error column). A
+run shown as "running (stale)" has no live process on this host: it was
+killed; rerun the same command to resume it. docs/manifest.md describes
+every field; --json prints them for scripts, including each failed record.
+
+The exit status is 1 if any manifest cannot be read (the others are still
+shown).` + exitStatusHelp,
+		Example: `  wtalign status results/*.manifest.json
+  wtalign status --json run.jsonl.manifest.json | jq '.[0].done'`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error { return runStatus(a, o, args) },
+	}
+	o.AddFlags(cmd.Flags())
+	return cmd
+}
+
+func runStatus(a *app, o *statusOptions, paths []string) error {
+	var sums []manifest.Summary
+	var bad []string
+	for _, p := range paths {
+		m, err := manifest.Load(p)
+		if err != nil {
+			a.log().Error().Msg(err.Error())
+			bad = append(bad, p)
+			continue
+		}
+		sums = append(sums, manifest.Summarize(p, m))
+	}
+	if o.JSON {
+		if sums == nil {
+			sums = []manifest.Summary{}
+		}
+		b, err := json.MarshalIndent(sums, "", "  ")
+		if err != nil {
+			return err
+		}
+		if _, err := a.io.Out.Write(append(b, '\n')); err != nil {
+			return err
+		}
+	} else if err := printStatus(a, sums); err != nil {
+		return err
+	}
+	if len(bad) > 0 {
+		return fmt.Errorf("%d manifest(s) could not be read: %s", len(bad), strings.Join(bad, ", "))
+	}
+	return nil
+}
+
+func printStatus(a *app, sums []manifest.Summary) error {
+	tw := tabwriter.NewWriter(a.io.Out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "MANIFEST\tSTATUS\tDONE\tFAILED\tNO_HIT\tSKIPPED\tRATE\tETA\tLAST CHECKPOINT")
+	for _, s := range sums {
+		status := string(s.Status)
+		if s.Stale {
+			status += " (stale)"
+		}
+		if s.Shard != "" {
+			status += " shard " + s.Shard
+		}
+		done := fmt.Sprintf("%d/?", s.Done)
+		if s.Total != nil {
+			done = fmt.Sprintf("%d/%d (%.1f%%)", s.Done, *s.Total, *s.Percent)
+		}
+		eta := "-"
+		switch {
+		case s.ETA != nil:
+			eta = s.ETA.Local().Format(time.DateTime)
+		case s.RemainingSeconds != nil:
+			eta = "~" + (time.Duration(*s.RemainingSeconds) * time.Second).String() + " after resume"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%.1f/s\t%s\t%s\n", s.Manifest, status, done, s.Failed, s.NoHit, s.Skipped,
+			s.RecordsPerSecond, eta, s.LastCheckpointAt.Local().Format(time.DateTime))
+		if s.Error != "" {
+			fmt.Fprintf(tw, "  error: %s\n", s.Error)
+		}
+		for i, f := range s.Failures {
+			if i == 5 {
+				fmt.Fprintf(tw, "  ... %d more failed records (see --json)\n", len(s.Failures)-5)
+				break
+			}
+			fmt.Fprintf(tw, "  failed: %s record %d (%s): %s\n", f.InputFile, f.RecordIndex, f.ID, f.Reason)
+		}
+	}
+	return tw.Flush()
+}
