@@ -97,7 +97,7 @@ func (job *Job) process(it item) Result {
 	call, err := variant.Call(variant.Input{
 		Gene: ref.Gene, Ref: ref.Seq, Query: rec.Seq, Aln: al,
 		RefEndsWithStop:           true,
-		QueryEndsAtStop:           rec.TerminalStopStripped,
+		QueryEndsAtStop:           rec.TerminalStopStripped || job.CompleteProteins,
 		QueryTerminalStopStripped: rec.TerminalStopStripped,
 		QueryFlags:                qflags,
 	})
@@ -167,7 +167,12 @@ func (job *Job) passes(a *report.Alignment, al *aligner.Alignment) bool {
 	if al.Score == aligner.NoScore {
 		return false
 	}
-	return a.PercentIdentity >= t.MinIdentity && a.ReferenceCoverage >= t.MinRefCoverage && a.Score >= t.MinScore
+	if a.PercentIdentity < t.MinIdentity || a.Score < t.MinScore {
+		return false
+	}
+	// Coverage only decides hits in a scan: a query named as the gene may
+	// be a fragment, which is reported as partial with its calls.
+	return job.Assigner.Mode != AssignBest || a.ReferenceCoverage >= t.MinRefCoverage
 }
 
 // alignmentSection computes water's statistics and our coverage figures.

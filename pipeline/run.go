@@ -13,8 +13,10 @@ import (
 	"github.com/wtalign/wtalign/report"
 )
 
-// Thresholds decide whether an alignment is a hit. A query below any of
-// them is no_hit under --assign best and low_quality otherwise.
+// Thresholds decide whether an alignment is a hit. Under --assign best a
+// query below any of them is no_hit. Under name and map, a query below the
+// identity or score threshold is low_quality (no calls); coverage is not
+// checked there, so fragments are reported as partial with their calls.
 type Thresholds struct {
 	MinIdentity    float64 // EMBOSS percent identity (over alignment length)
 	MinRefCoverage float64 // percent of the reference inside the alignment
@@ -31,10 +33,14 @@ type Job struct {
 	Thresholds      Thresholds
 	SkipUnassigned  bool
 	AllowNucleotide bool
-	Threads         int // workers; <= 0 means all CPUs
-	BatchSize       int // records per work unit; <= 0 means 16
-	Skip            int // records of this run already written (resume): read, not aligned, not emitted
-	Shard, Shards   int // process only records whose ordinal % Shards == Shard-1; Shards 0 = all
+	// CompleteProteins says every query is a complete translation ending
+	// at its stop codon (gene-caller output), so a query that ends before
+	// the reference does is a premature stop, not a partial.
+	CompleteProteins bool
+	Threads          int // workers; <= 0 means all CPUs
+	BatchSize        int // records per work unit; <= 0 means 16
+	Skip             int // records of this run already written (resume): read, not aligned, not emitted
+	Shard, Shards    int // process only records whose ordinal % Shards == Shard-1; Shards 0 = all
 }
 
 // Result is one finished record, delivered in input order.

@@ -87,9 +87,9 @@ func TestRunCallsOnRealVariants(t *testing.T) {
 		byID[r.Record.Query.ID] = r.Record
 	}
 	want := map[string][]string{
-		"ecoli_gyrA_D87N|gyrA|staramr_gyrA-D87N":                         {"D87N"},
-		"ecoli_gyrA_G81D_D82G|gyrA|resfinder_test_isolate_09b":           {"G81D", "D82G"},
-		"derived_gyrA_S83L_D87N|gyrA|E.":                                 {"S83L", "D87N"},
+		"ecoli_gyrA_D87N|gyrA|staramr_gyrA-D87N":               {"D87N"},
+		"ecoli_gyrA_G81D_D82G|gyrA|resfinder_test_isolate_09b": {"G81D", "D82G"},
+		"derived_gyrA_S83L_D87N|gyrA|E.":                       {"S83L", "D87N"},
 	}
 	for prefix, muts := range want {
 		var rec *report.Record

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -9,13 +10,16 @@ import (
 
 // progress is a bar on stderr when it is a terminal, and nothing otherwise,
 // so batch logs never fill with redraws.
-type progress struct{ bar *progressbar.ProgressBar }
+type progress struct {
+	bar *progressbar.ProgressBar
+	w   io.Writer
+}
 
 func newProgress(a *app, what string) *progress {
 	if !a.progressVisible() {
 		return &progress{}
 	}
-	return &progress{bar: progressbar.NewOptions(-1,
+	return &progress{w: a.io.Err, bar: progressbar.NewOptions(-1,
 		progressbar.OptionSetWriter(a.io.Err),
 		progressbar.OptionSetDescription(what),
 		progressbar.OptionShowCount(),
@@ -35,6 +39,6 @@ func (p *progress) set(n int) {
 func (p *progress) finish() {
 	if p.bar != nil {
 		_ = p.bar.Finish()
-		fmt.Fprintln(p.bar.GetWriter())
+		fmt.Fprintln(p.w)
 	}
 }
