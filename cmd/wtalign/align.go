@@ -79,7 +79,7 @@ func (o *alignOptions) addFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.Manifest, "manifest", "", "checkpoint manifest (default <out>.manifest.json; none for stdout)")
 	fs.IntVarP(&o.Threads, "threads", "j", defaultThreads(), "worker threads (env WTALIGN_THREADS; default all CPUs)")
 	fs.StringVar(&o.Assign, "assign", "auto", "how queries find their wild type: auto, name, map, best")
-	fs.StringVar(&o.KeyRegex, "key-regex", "", "regular expression whose first group extracts the gene key from '>ID description'")
+	fs.StringVar(&o.KeyRegex, "key-regex", "", "regular expression whose first group extracts a query's gene key from '>ID description' (references keep the default rule)")
 	fs.StringVar(&o.MapFile, "map", "", "two-column TSV query_id<TAB>reference_id for --assign map")
 	fs.BoolVar(&o.SkipUnassigned, "skip-unassigned", false, "report queries without a reference as skipped instead of failing")
 	fs.Float64Var(&o.MinIdentity, "min-identity", defaultMinIdentity, "minimum EMBOSS percent identity (over the alignment length) for a hit")
@@ -150,7 +150,7 @@ func newAlignCommand(a *app) *cobra.Command {
 		PreRunE: func(cmd *cobra.Command, args []string) error {
 			if o.Config != "" {
 				if err := applyConfigFile(cmd.Flags(), o.Config); err != nil {
-					return err
+					return usageError{err}
 				}
 			}
 			return o.validate(args)
@@ -286,7 +286,7 @@ func runAlign(ctx context.Context, a *app, o *alignOptions, inputs []string, arg
 			return usagef("--key-regex %q needs a capture group for the key", o.KeyRegex)
 		}
 	}
-	refs, err := pipeline.LoadReferences(o.Reference, sc, keyRe)
+	refs, err := pipeline.LoadReferences(o.Reference, sc, nil) // --key-regex is for query headers
 	if err != nil {
 		return err
 	}

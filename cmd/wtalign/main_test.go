@@ -1,7 +1,11 @@
 package main
 
 import (
+	"encoding/json"
+	"errors"
 	"os"
+	"os/exec"
+	"strconv"
 	"path/filepath"
 	"testing"
 
@@ -28,6 +32,39 @@ func TestScripts(t *testing.T) {
 			env.Setenv("TESTDATA", root)
 			env.Setenv("WTALIGN_THREADS", "2")
 			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			// status N prog args...: run prog and require exit code N.
+			"status": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) < 2 {
+					ts.Fatalf("usage: status CODE program [args...]")
+				}
+				want, err := strconv.Atoi(args[0])
+				if err != nil {
+					ts.Fatalf("status: bad code %q", args[0])
+				}
+				got := 0
+				if err := ts.Exec(args[1], args[2:]...); err != nil {
+					var ee *exec.ExitError
+					if !errors.As(err, &ee) {
+						ts.Fatalf("status: %v", err)
+					}
+					got = ee.ExitCode()
+				}
+				if got != want {
+					ts.Fatalf("exit code %d, want %d", got, want)
+				}
+			},
+			// jsonvalid file: the file is one valid JSON document.
+			"jsonvalid": func(ts *testscript.TestScript, neg bool, args []string) {
+				for _, f := range args {
+					var v any
+					err := json.Unmarshal([]byte(ts.ReadFile(f)), &v)
+					if (err != nil) != neg {
+						ts.Fatalf("%s: valid JSON is %v (%v)", f, err == nil, err)
+					}
+				}
+			},
 		},
 	})
 }
