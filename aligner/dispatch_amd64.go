@@ -1,0 +1,69 @@
+//go:build amd64 && !noasm
+
+package aligner
+
+import "github.com/klauspost/cpuid/v2"
+
+// simdKernels lists the kernel families this CPU can run, fastest first.
+func simdKernels() []*simdKernel {
+	var ks []*simdKernel
+	bmi := cpuid.CPU.Supports(cpuid.BMI1, cpuid.BMI2)
+	if bmi && cpuid.CPU.Supports(cpuid.AVX512F, cpuid.AVX512BW) {
+		ks = append(ks, kernelAVX512)
+	}
+	if bmi && cpuid.CPU.Supports(cpuid.AVX2) {
+		ks = append(ks, kernelAVX2)
+	}
+	return ks
+}
+
+// batchKernel is the kernel family of scoreBatch, picked once; nil means
+// the generic scalar pass. Tests switch it with useKernel.
+var batchKernel = pickKernel()
+
+func pickKernel() *simdKernel {
+	if ks := simdKernels(); len(ks) > 0 {
+		return ks[0]
+	}
+	return nil
+}
+
+// kernelNames lists the kernels useKernel accepts on this machine.
+func kernelNames() []string {
+	names := []string{"generic"}
+	for _, k := range simdKernels() {
+		names = append(names, k.name)
+	}
+	return names
+}
+
+// useKernel selects a kernel by name for scoreBatch (tests and
+// benchmarks); it returns a function restoring the previous choice, and
+// false when this machine cannot run the kernel.
+func useKernel(name string) (restore func(), ok bool) {
+	old := batchKernel
+	restore = func() { batchKernel = old }
+	if name == "generic" {
+		batchKernel = nil
+		return restore, true
+	}
+	for _, k := range simdKernels() {
+		if k.name == name {
+			batchKernel = k
+			return restore, true
+		}
+	}
+	return restore, false
+}
+
+// scoreBatch sets out[i] = scoreEndGeneric(p, qs[i]) for every query,
+// with the selected SIMD kernel.
+func scoreBatch(p *Profile, qs [][]uint8, out []End) {
+	if k := batchKernel; k != nil {
+		scoreBatchSIMD(k, p, qs, out)
+		return
+	}
+	for i, q := range qs {
+		out[i] = scoreEndGeneric(p, q)
+	}
+}

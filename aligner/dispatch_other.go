@@ -1,0 +1,19 @@
+//go:build !amd64 || noasm
+
+package aligner
+
+// kernelNames lists the kernels useKernel accepts: without assembly only
+// the generic scalar pass.
+func kernelNames() []string { return []string{"generic"} }
+
+// useKernel selects a kernel by name (tests and benchmarks).
+func useKernel(name string) (restore func(), ok bool) {
+	return func() {}, name == "generic"
+}
+
+// scoreBatch sets out[i] = scoreEndGeneric(p, qs[i]) for every query.
+func scoreBatch(p *Profile, qs [][]uint8, out []End) {
+	for i, q := range qs {
+		out[i] = scoreEndGeneric(p, q)
+	}
+}

@@ -1,0 +1,372 @@
+//go:build amd64 && !noasm
+
+package aligner
+
+import (
+	"cmp"
+	"math"
+	"slices"
+	"sync"
+	"unsafe"
+)
+
+// The inter-sequence kernels score one query per vector lane (32 queries
+// per AVX-512 register at 16 bits) against one reference, row by row:
+// row i is reference residue i, column j is query position j, so the row
+// maxima arrive in water's row-major order and the first best cell falls
+// out of strict comparisons. Per cell they compute exactly scoreEndGeneric's
+// recurrence:
+//
+//	E = max(E - ext, H(i,j-1) - open)
+//	H(i,j) = max(H(i-1,j-1) + sub, E, F(i,j), 0)
+//	F(i+1,j) = max(F(i,j) - ext, H(i,j) - open)
+//
+// Column 0 is water's first-column recurrence in vector form, and row 0 is
+// computed here in Go. Queries shorter than the longest in the batch are
+// padded with a code whose substitution score is hugely negative: a padded
+// cell can only be reached through gaps from real cells, so it never holds
+// a value above an earlier real cell (row-major order), and never changes a
+// lane's maximum or its first best cell.
+//
+// The kernels track, per lane, the best H (first cell in row-major order)
+// and the best interior H. Score is the best interior H when that is
+// positive; a lane whose interior never goes above 0 (water then reports a
+// negative or zero unclamped score) is rescored by scoreEndGeneric.
+// 16-bit lanes saturate: a lane whose best reaches 32767 is rescored with
+// 32-bit lanes, which cannot overflow under the bound checked by fits32.
+
+// interUnroll is the number of columns per loop iteration of the kernels
+// (unroll in _asm/gen.go): interior columns are padded to a multiple.
+const interUnroll = 4
+
+// max16 bounds both lengths for 16-bit lanes, which also hold row and
+// column indices.
+const max16 = math.MaxInt16
+
+// padCode is the query code of padding columns in the VPERMW tables.
+const padCode = 31
+
+// interKernel is one assembly kernel.
+type interKernel struct {
+	fn   func(*interArgs)
+	vb   int  // vector bytes
+	w    int  // lane bytes: 2 or 4
+	perm bool // VPERMW tables instead of a query profile
+}
+
+func (k *interKernel) lanes() int { return k.vb / k.w }
+
+// limit is the value at which a lane is considered saturated, and pad the
+// substitution score of padding columns.
+func (k *interKernel) limit() int64 {
+	if k.w == 2 {
+		return math.MaxInt16
+	}
+	return math.MaxInt64
+}
+
+func (k *interKernel) pad() int64 {
+	if k.w == 2 {
+		return math.MinInt16
+	}
+	return -1 << 29
+}
+
+// simdKernel is a kernel family selectable by the dispatcher: 16-bit lanes
+// first, 32-bit lanes for the saturated ones.
+type simdKernel struct {
+	name     string
+	k16, k32 *interKernel
+}
+
+var (
+	kernelAVX512 = &simdKernel{name: "avx512",
+		k16: &interKernel{fn: interAVX512W16, vb: 64, w: 2, perm: true},
+		k32: &interKernel{fn: interAVX512W32, vb: 64, w: 4}}
+	kernelAVX2 = &simdKernel{name: "avx2",
+		k16: &interKernel{fn: interAVX2W16, vb: 32, w: 2},
+		k32: &interKernel{fn: interAVX2W32, vb: 32, w: 4}}
+)
+
+// interWork is the scratch memory of one batch.
+type interWork struct {
+	st                     interState
+	hBuf, fBuf, pBuf, cBuf []byte
+	tr                     []uint8 // query codes by column then lane
+}
+
+var interPool = sync.Pool{New: func() any { return new(interWork) }}
+
+// aligned returns n zeroed bytes of *buf starting at a 64-byte boundary.
+func aligned(buf *[]byte, n int) []byte {
+	if cap(*buf) < n+64 {
+		*buf = make([]byte, n+64)
+	}
+	b := (*buf)[:n+64]
+	off := int(-uintptr(unsafe.Pointer(&b[0])) & 63)
+	b = b[off : off+n]
+	clear(b)
+	return b
+}
+
+// Lane accessors of little-endian vectors.
+func getLane(v []byte, w, l int) int64 {
+	if w == 2 {
+		return int64(*(*int16)(unsafe.Pointer(&v[2*l])))
+	}
+	return int64(*(*int32)(unsafe.Pointer(&v[4*l])))
+}
+
+func putLane(v []byte, w, l int, x int64) {
+	if w == 2 {
+		*(*int16)(unsafe.Pointer(&v[2*l])) = int16(x)
+	} else {
+		*(*int32)(unsafe.Pointer(&v[4*l])) = int32(x)
+	}
+}
+
+func broadcast(v []byte, w int, x int64) {
+	for l := 0; l < len(v)/w; l++ {
+		putLane(v, w, l, x)
+	}
+}
+
+// clampLane saturates x to the lane range (only 16-bit lanes can need it;
+// a clamped value reaches the saturation limit and is rescored).
+func clampLane(w int, x int64) int64 {
+	if w == 2 {
+		return max(math.MinInt16, min(math.MaxInt16, x))
+	}
+	return x
+}
+
+// Lane outcomes of one kernel run.
+const (
+	laneOK = iota
+	laneSaturated
+	laneGeneric // no positive interior cell: water's score is the unclamped maximum
+)
+
+// run scores qs (at most k.lanes(), each of length >= 2) against a (length
+// >= 2), writing out[l] and status[l] for each query.
+func (w *interWork) run(k *interKernel, s *Scoring, a []uint8, qs [][]uint8, out []End, status []int) {
+	L, vb, we := k.lanes(), k.vb, k.w
+	maxLen := 0
+	for _, q := range qs {
+		maxLen = max(maxLen, len(q))
+	}
+	nblk := (maxLen - 1 + interUnroll - 1) / interUnroll
+	n := 1 + nblk*interUnroll
+	open, ext := int64(s.Open), int64(s.Extend)
+	pad := k.pad()
+
+	// Query codes by column and lane, padding included.
+	w.tr = growSlice(w.tr, n*L)
+	for i := range w.tr {
+		w.tr[i] = padCode
+	}
+	for l, q := range qs {
+		for j, c := range q {
+			w.tr[j*L+l] = c
+		}
+	}
+
+	// Substitution scores: VPERMW tables or a query profile.
+	size := s.Matrix.Size()
+	var args interArgs
+	if k.perm {
+		prof := aligned(&w.pBuf, size*64)
+		for c := range size {
+			t := prof[c*64 : (c+1)*64]
+			row := s.Row(uint8(c))
+			for x := range size {
+				putLane(t, 2, x, int64(row[x]))
+			}
+			putLane(t, 2, padCode, pad)
+		}
+		codes := aligned(&w.cBuf, n*vb)
+		for i, c := range w.tr {
+			*(*uint16)(unsafe.Pointer(&codes[2*i])) = uint16(c)
+		}
+		args.prof, args.pstride, args.codes = unsafe.Pointer(&prof[0]), 64, unsafe.Pointer(&codes[0])
+	} else {
+		stride := n * vb
+		prof := aligned(&w.pBuf, size*stride)
+		var sub [padCode + 1]int64
+		for c := range size {
+			row := s.Row(uint8(c))
+			for x := range size {
+				sub[x] = int64(row[x])
+			}
+			sub[padCode] = pad
+			base := prof[c*stride : (c+1)*stride]
+			if we == 2 {
+				v := unsafe.Slice((*int16)(unsafe.Pointer(&base[0])), n*L)
+				for i, x := range w.tr {
+					v[i] = int16(sub[x])
+				}
+			} else {
+				v := unsafe.Slice((*int32)(unsafe.Pointer(&base[0])), n*L)
+				for i, x := range w.tr {
+					v[i] = int32(sub[x])
+				}
+			}
+		}
+		args.prof, args.pstride = unsafe.Pointer(&prof[0]), uintptr(stride)
+	}
+
+	// Row 0 (water's first-row recurrence), its best cells and F(1, j).
+	h := aligned(&w.hBuf, n*vb)
+	f := aligned(&w.fBuf, n*vb)
+	st := &w.st
+	*st = interState{}
+	row0 := s.Row(a[0])
+	for l := range L {
+		best, bestJ := int64(-1), int64(0)
+		var prev int64
+		var prevLeft bool
+		var q []uint8
+		if l < len(qs) {
+			q = qs[l]
+		}
+		for j := range n {
+			var hv int64
+			if j < len(q) {
+				res := int64(row0[q[j]])
+				var fnew int64
+				if j > 0 {
+					fnew = prev - pick(prevLeft, ext, open)
+				}
+				switch {
+				case res > fnew && res > 0:
+					prev, prevLeft = res, false
+				case fnew > 0:
+					prev, prevLeft = fnew, true
+				default:
+					prev, prevLeft = 0, false
+				}
+				hv = prev
+				if hv > best {
+					best, bestJ = hv, int64(j)
+				}
+			}
+			if j == 0 {
+				putLane(st.col0H[:], we, l, clampLane(we, hv))
+				continue
+			}
+			putLane(h[j*vb:], we, l, clampLane(we, hv))
+			putLane(f[j*vb:], we, l, clampLane(we, max(hv-open, 0))) // the kernels keep E, F >= 0
+		}
+		putLane(st.gMax[:], we, l, clampLane(we, max(best, 0)))
+		putLane(st.endCol[:], we, l, bestJ)
+	}
+	broadcast(st.open[:vb], we, open)
+	broadcast(st.ext[:vb], we, ext)
+	broadcast(st.oxe[:vb], we, open^ext)
+	broadcast(st.one[:vb], we, 1)
+
+	args.ref = unsafe.Pointer(&a[1])
+	args.rows = uintptr(len(a) - 1)
+	args.h = unsafe.Pointer(&h[vb])
+	args.f = unsafe.Pointer(&f[vb])
+	args.nblk = uintptr(nblk)
+	args.st = st
+	k.fn(&args)
+
+	mask := int64(1)<<(8*we) - 1
+	for l := range qs {
+		gm, im := getLane(st.gMax[:], we, l), getLane(st.inMax[:], we, l)
+		switch {
+		case gm >= k.limit():
+			status[l] = laneSaturated
+		case im <= 0:
+			status[l] = laneGeneric
+		default:
+			status[l] = laneOK
+			out[l] = End{Score: im, Max: gm, RefEnd: int(getLane(st.endRow[:], we, l) & mask), QueryEnd: int(getLane(st.endCol[:], we, l) & mask)}
+		}
+	}
+}
+
+// fits32 reports whether 32-bit lanes hold every value of an la x lb
+// matrix: H is at most the best substitution score times the shorter
+// length, and gap runs go down by at most open + n*ext from there.
+func fits32(s *Scoring, la, lb int) bool {
+	var hi int64
+	for _, v := range s.sub {
+		hi = max(hi, int64(v), -int64(v))
+	}
+	n := int64(max(la, lb))
+	return hi*int64(min(la, lb))+int64(s.Open)+n*int64(s.Extend) < 1<<28
+}
+
+// scoreBatchSIMD computes scoreEndGeneric(p, qs[i]) for every query with
+// kernel family ks.
+func scoreBatchSIMD(ks *simdKernel, p *Profile, qs [][]uint8, out []End) {
+	s, a := p.Scoring, p.Codes
+	if len(a) < 2 || s.Matrix.Size() > padCode {
+		for i, q := range qs {
+			out[i] = scoreEndGeneric(p, q)
+		}
+		return
+	}
+	// Long queries first, so each batch holds similar lengths.
+	var idx []int
+	for i, q := range qs {
+		if len(q) < 2 || !fits32(s, len(a), len(q)) {
+			out[i] = scoreEndGeneric(p, q)
+			continue
+		}
+		idx = append(idx, i)
+	}
+	slices.SortStableFunc(idx, func(x, y int) int { return cmp.Compare(len(qs[y]), len(qs[x])) })
+
+	w := interPool.Get().(*interWork)
+	defer interPool.Put(w)
+	var sat []int
+	// 16-bit lanes for the queries that fit; the rest, and those that
+	// saturate, go to 32-bit lanes.
+	var wide []int
+	if len(a) > max16 {
+		idx, wide = nil, idx
+	} else {
+		for len(idx) > 0 && len(qs[idx[0]]) > max16 {
+			wide = append(wide, idx[0])
+			idx = idx[1:]
+		}
+	}
+	for _, k := range []*interKernel{ks.k16, ks.k32} {
+		if k == ks.k32 {
+			idx = append(wide, idx...)
+		}
+		L := k.lanes()
+		batch := make([][]uint8, 0, L)
+		res := make([]End, L)
+		status := make([]int, L)
+		var next []int
+		for lo := 0; lo < len(idx); lo += L {
+			part := idx[lo:min(lo+L, len(idx))]
+			batch = batch[:0]
+			for _, i := range part {
+				batch = append(batch, qs[i])
+			}
+			w.run(k, s, a, batch, res, status)
+			for l, i := range part {
+				switch status[l] {
+				case laneOK:
+					out[i] = res[l]
+				case laneSaturated:
+					next = append(next, i)
+				default:
+					out[i] = scoreEndGeneric(p, qs[i])
+				}
+			}
+		}
+		idx, sat = next, next
+	}
+	// 32-bit lanes cannot saturate under fits32; keep the generic path as
+	// the answer if they ever do.
+	for _, i := range sat {
+		out[i] = scoreEndGeneric(p, qs[i])
+	}
+}

@@ -1,0 +1,237 @@
+package aligner
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+)
+
+// oracleEnd is the End that water's full matrices define: Score from
+// fillOracle and the first maximum of H in row-major order.
+func oracleEnd(s *Scoring, a, b []uint8) End {
+	la, lb := len(a), len(b)
+	path := make([]int64, la*lb)
+	compass := make([]uint8, la*lb)
+	want := End{Score: fillOracle(s, a, b, path, compass), Max: -1}
+	for i, v := range path {
+		if v > want.Max {
+			want.Max, want.RefEnd, want.QueryEnd = v, i/lb, i%lb
+		}
+	}
+	return want
+}
+
+// oracleCells bounds the pairs checked against the full oracle matrices;
+// larger ones are checked against scoreEndGeneric, itself proven equal to
+// the oracle by the native tests.
+const oracleCells = 1 << 22
+
+// checkKernels scores queries against ref with every kernel this machine
+// runs (forced through useKernel, in one batch so lanes mix lengths) and
+// compares each End with the oracle's.
+func checkKernels(t *testing.T, s *Scoring, name string, ref []byte, queries [][]byte) {
+	t.Helper()
+	p := NewProfile(s, ref)
+	qs := make([][]uint8, len(queries))
+	want := make([]End, len(queries))
+	for i, q := range queries {
+		qs[i] = s.Matrix.Encode(q)
+		if len(p.Codes)*len(qs[i]) <= oracleCells {
+			want[i] = oracleEnd(s, p.Codes, qs[i])
+		} else {
+			want[i] = scoreEndGeneric(p, qs[i])
+		}
+	}
+	for _, k := range kernelNames() {
+		restore, ok := useKernel(k)
+		if !ok {
+			t.Fatalf("kernel %s listed but not usable", k)
+		}
+		got := make([]End, len(qs))
+		scoreBatch(p, qs, got)
+		restore()
+		for i := range qs {
+			if got[i] != want[i] {
+				t.Fatalf("%s: kernel %s, query %d (%d aa vs %d aa ref, open %d ext %d scale %d): got %+v, want %+v\nref   %q\nquery %q",
+					name, k, i, len(qs[i]), len(ref), s.Open, s.Extend, s.Scale, got[i], want[i], ref, queries[i])
+			}
+		}
+	}
+}
+
+func TestKernelNames(t *testing.T) {
+	names := kernelNames()
+	t.Logf("kernels on this machine: %v", names)
+	if names[0] != "generic" {
+		t.Fatalf("kernelNames()[0] = %q, want generic", names[0])
+	}
+	if _, ok := useKernel("no-such-kernel"); ok {
+		t.Fatal("useKernel accepted an unknown kernel")
+	}
+}
+
+// TestKernelRealPairs: every real query against its K-12 wild type, all
+// queries of one wild type in one batch, plus each wild type against
+// every other one (the proteome-scan situation: unrelated pairs).
+func TestKernelRealPairs(t *testing.T) {
+	s := mustScoring(t, "EBLOSUM62", 10, 0.5)
+	byRef := map[string][][]byte{}
+	refs := map[string][]byte{}
+	for _, pr := range realPairs(t) {
+		r := cleanLikeWater(pr.Ref.Seq)
+		refs[pr.Ref.ID] = r
+		byRef[pr.Ref.ID] = append(byRef[pr.Ref.ID], cleanLikeWater(pr.Query.Seq))
+	}
+	for id, qs := range byRef {
+		checkKernels(t, s, id, refs[id], qs)
+	}
+	var all [][]byte
+	for _, r := range readFASTA(t, "ref_ecoli_k12_mg1655.faa") {
+		all = append(all, r.Seq)
+	}
+	for i := 0; i < len(all); i += 5 {
+		checkKernels(t, s, "k12 vs k12", all[i], all)
+	}
+}
+
+// TestKernelTieHeavy: repeats, poly-Q, unrelated random sequences, X runs
+// and stops, each pair alone and all queries against each reference.
+func TestKernelTieHeavy(t *testing.T) {
+	s := mustScoring(t, "EBLOSUM62", 10, 0.5)
+	prs := append(tiePairs(t), tieHeavyPairs(rand.New(rand.NewPCG(5, 5)), 150)...)
+	prs = append(prs, letterPairs()...)
+	var qs [][]byte
+	for _, pr := range prs {
+		q := cleanLikeWater(pr.Query.Seq)
+		qs = append(qs, q)
+		checkKernels(t, s, pr.Name, cleanLikeWater(pr.Ref.Seq), [][]byte{q})
+	}
+	for i, pr := range prs {
+		if i%10 == 0 {
+			checkKernels(t, s, pr.Name+" vs all", cleanLikeWater(pr.Ref.Seq), qs)
+		}
+	}
+}
+
+// TestKernelRandomLengths: references of 1..5,000 aa, each with a batch of
+// related and unrelated queries of 1..5,000 aa (so lanes are padded), under
+// several gap penalties and matrices.
+func TestKernelRandomLengths(t *testing.T) {
+	rng := rand.New(rand.NewPCG(42, 7))
+	type sc struct {
+		m         string
+		open, ext float64
+	}
+	scs := []sc{{"EBLOSUM62", 10, 0.5}, {"EBLOSUM62", 1, 1}, {"EBLOSUM62", 0, 0}, {"EPAM250", 3.5, 2.25}, {"EBLOSUM30", 25, 0.05}, {"EBLOSUM90", 100, 10}}
+	lens := []int{1, 2, 3, 7, 8, 9, 17, 100, 333, 1000, 2500, 5000}
+	for n, la := range lens {
+		x := scs[n%len(scs)]
+		s := mustScoring(t, x.m, x.open, x.ext)
+		ref := randSeq(rng, la, aminoAcids+"X*")
+		nq := 40
+		if la >= 2500 {
+			nq = 6
+		}
+		var qs [][]byte
+		for range nq {
+			var q []byte
+			switch rng.IntN(4) {
+			case 0:
+				q = randSeq(rng, 1+rng.IntN(max(la, 60)), aminoAcids+"X")
+			case 1:
+				q = randSeq(rng, 1+rng.IntN(12), aminoAcids)
+			default:
+				q = mutate(rng, ref, rng.IntN(1+la/10), aminoAcids)
+				if len(q) > 2 && rng.IntN(2) == 0 {
+					a := rng.IntN(len(q) / 2)
+					q = q[a : a+1+rng.IntN(len(q)-a)]
+				}
+			}
+			if len(q) == 0 {
+				q = []byte("W")
+			}
+			qs = append(qs, q)
+		}
+		checkKernels(t, s, fmt.Sprintf("random ref %d aa", la), ref, qs)
+	}
+}
+
+// TestKernelGapGrid runs tie-heavy and mutated pairs under a grid of gap
+// penalties, including open < 2*ext where water's first-column quirk
+// changes E(i,1).
+func TestKernelGapGrid(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	prs := tieHeavyPairs(rng, 40)
+	for _, open := range []float64{0, 0.5, 1, 5, 10, 25} {
+		for _, ext := range []float64{0, 0.5, 2, 5} {
+			s := mustScoring(t, "EBLOSUM62", open, ext)
+			for i := 0; i < len(prs); i += 8 {
+				var qs [][]byte
+				for _, pr := range prs[i:min(i+8, len(prs))] {
+					qs = append(qs, cleanLikeWater(pr.Query.Seq))
+				}
+				checkKernels(t, s, fmt.Sprintf("grid %g/%g", open, ext), cleanLikeWater(prs[i].Ref.Seq), qs)
+			}
+		}
+	}
+}
+
+// TestKernelSaturation: identical proteins whose doubled scores exceed 16
+// bits (about 3,000 aa and up) must escalate to 32-bit lanes and stay
+// exact; a batch mixes short queries that stay in 16 bits.
+func TestKernelSaturation(t *testing.T) {
+	s := mustScoring(t, "EBLOSUM62", 10, 0.5)
+	sizes := []int{3000, 10000}
+	if !testing.Short() {
+		sizes = append(sizes, 40000)
+	}
+	rng := rand.New(rand.NewPCG(3, 3))
+	for _, n := range sizes {
+		seq := randSeq(rng, n, aminoAcids)
+		var want int64
+		for _, c := range seq {
+			want += int64(s.Sub(s.Matrix.Code(c), s.Matrix.Code(c)))
+		}
+		qs := [][]uint8{s.Matrix.Encode(seq), s.Matrix.Encode(seq[:n/2]), s.Matrix.Encode(seq[n-500:]), s.Matrix.Encode(mutate(rng, seq, 20, aminoAcids))}
+		p := NewProfile(s, seq)
+		gen := make([]End, len(qs))
+		for i, q := range qs {
+			gen[i] = scoreEndGeneric(p, q)
+		}
+		if gen[0].Score != want || gen[0].RefEnd != n-1 || gen[0].QueryEnd != n-1 {
+			t.Fatalf("%d aa: generic %+v, want score %d at the last cell", n, gen[0], want)
+		}
+		for _, k := range kernelNames() {
+			restore, _ := useKernel(k)
+			got := make([]End, len(qs))
+			scoreBatch(p, qs, got)
+			restore()
+			for i := range qs {
+				if got[i] != gen[i] {
+					t.Fatalf("%d aa, kernel %s, query %d: %+v, want %+v", n, k, i, got[i], gen[i])
+				}
+			}
+		}
+	}
+}
+
+// FuzzKernel compares every kernel with scoreEndGeneric on one reference
+// and a batch of three queries cut from the fuzzed bytes.
+func FuzzKernel(f *testing.F) {
+	for _, pr := range tiePairs(f)[:20] {
+		f.Add(pr.Ref.Seq, pr.Query.Seq, pr.Ref.Seq, uint8(0))
+	}
+	f.Add([]byte("W"), []byte("MKWV"), []byte("WW"), uint8(1))
+	f.Add([]byte("QQQQQQQQQQ"), []byte("QQQLQQQ"), []byte("Q"), uint8(77))
+	matrices := []string{"EBLOSUM62", "EBLOSUM30", "EPAM250"}
+	f.Fuzz(func(t *testing.T, ref, q1, q2 []byte, gaps uint8) {
+		ref, q1, q2 = cleanLikeWater(ref), cleanLikeWater(q1), cleanLikeWater(q2)
+		if len(ref) == 0 || len(q1) == 0 || len(q2) == 0 || len(ref)*(len(q1)+len(q2)) > 4e6 {
+			t.Skip()
+		}
+		s := mustScoring(t, matrices[int(gaps)%len(matrices)], float64(gaps%31)/2, float64(gaps/31%5)/2)
+		q3 := bytes.Repeat(q1, 3)
+		checkKernels(t, s, "fuzz", ref, [][]byte{q1, q2, q3})
+	})
+}
