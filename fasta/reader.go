@@ -213,9 +213,9 @@ func (r *Reader) Next() (*Record, error) {
 			}
 		}
 		return r.record(rec, recErr(ErrEmptyRecord, 0, rec.Line, msg))
-	case !r.opt.AllowNucleotide && looksNucleotide(rec.Seq):
+	case !r.opt.AllowNucleotide && bad.looksNucleotide():
 		return r.record(rec, recErr(ErrNucleotide, 0, rec.Line,
-			fmt.Sprintf("looks like a nucleotide sequence (%d letters, >= 90%% A/C/G/T/U/N), not protein", countLetters(rec.Seq))))
+			fmt.Sprintf("looks like a nucleotide sequence (%d letters, %d of them A/C/G/T/U/N), not protein", bad.letters, bad.nucleotides)))
 	case r.opt.Role == Reference && len(rec.InternalStops) > 0:
 		p := rec.InternalStops[0]
 		return r.record(rec, recErr(ErrInternalStop, bad.firstStopRaw, li.lineOf(bad.firstStopRaw),

@@ -563,3 +563,33 @@ func TestMultiMemberGzip(t *testing.T) {
 		t.Errorf("got  %v\nwant %v", evs, want)
 	}
 }
+
+func BenchmarkReadProteome(b *testing.B) {
+	path := "../testdata/proteomes/GCF_000005845.2_proteins.faa"
+	fi, err := os.Stat(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(fi.Size())
+	for b.Loop() {
+		r, err := Open(path, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		n := 0
+		for {
+			_, err := r.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+			n++
+		}
+		r.Close()
+		if n != 4298 {
+			b.Fatalf("%d records", n)
+		}
+	}
+}

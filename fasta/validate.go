@@ -9,9 +9,15 @@ const (
 	removed // '-', '.', digits, blanks: water drops them silently
 )
 
-var class [256]byte
+var (
+	class [256]byte
+	isNuc [256]bool
+)
 
 func init() {
+	for _, c := range []byte("ACGTUNacgtun") {
+		isNuc[c] = true
+	}
 	for c := 'A'; c <= 'Z'; c++ {
 		class[c] = upper
 		class[c+'a'-'A'] = lower
@@ -28,6 +34,8 @@ type cleanResult struct {
 	char         byte // first invalid character
 	pos          int  // its 1-based position in Raw
 	firstStopRaw int  // 1-based position in Raw of the first internal '*'
+	letters      int  // letters in Seq
+	nucleotides  int  // letters in Seq that are A, C, G, T, U or N, either case
 }
 
 // clean fills rec.Seq and the flags from rec.Raw.
@@ -36,11 +44,16 @@ func clean(rec *Record) cleanResult {
 	s := make([]byte, 0, len(rec.Raw))
 	var stopsRaw []int
 	for i, c := range rec.Raw {
+		if isNuc[c] {
+			res.nucleotides++
+		}
 		switch class[c] {
 		case upper:
 			s = append(s, c)
+			res.letters++
 		case lower:
 			s = append(s, c)
+			res.letters++
 			rec.Lowercase = true
 		case stop:
 			s = append(s, c)
@@ -69,30 +82,8 @@ func clean(rec *Record) cleanResult {
 	return res
 }
 
-func countLetters(s []byte) int {
-	n := 0
-	for _, c := range s {
-		if class[c] == upper || class[c] == lower {
-			n++
-		}
-	}
-	return n
-}
-
 // looksNucleotide: at least 30 letters, of which at least 90% are A, C, G,
 // T, U or N in either case. Short peptides such as GDSAV stay protein.
-func looksNucleotide(s []byte) bool {
-	letters, nuc := 0, 0
-	for _, c := range s {
-		switch c {
-		case 'A', 'C', 'G', 'T', 'U', 'N', 'a', 'c', 'g', 't', 'u', 'n':
-			nuc++
-			letters++
-		default:
-			if class[c] == upper || class[c] == lower {
-				letters++
-			}
-		}
-	}
-	return letters >= 30 && nuc*10 >= letters*9
+func (c cleanResult) looksNucleotide() bool {
+	return c.letters >= 30 && c.nucleotides*10 >= c.letters*9
 }
