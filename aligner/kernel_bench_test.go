@@ -5,9 +5,7 @@ import (
 	"os"
 	"runtime"
 	"strconv"
-	"syscall"
 	"testing"
-	"time"
 )
 
 // BenchmarkKernel measures the score pass of each kernel on a wild type
@@ -47,12 +45,4 @@ func BenchmarkKernel(b *testing.B) {
 			b.ReportMetric(cells*float64(b.N)/(threadCPU()-cpu0).Seconds()/1e9, "cpuGCUPS")
 		})
 	}
-}
-
-// threadCPU is the CPU time of the calling OS thread: on a shared machine
-// it measures the kernel, not the neighbours.
-func threadCPU() time.Duration {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(1 /* RUSAGE_THREAD */, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
