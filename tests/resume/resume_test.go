@@ -491,4 +491,3 @@ func TestShardMergeCLI(t *testing.T) {
 		}
 	}
 }
-
