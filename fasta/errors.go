@@ -55,7 +55,7 @@ type Error struct {
 	File   string // path as given; "-" is stdin
 	Record int    // 1-based record number in the file; 0 for file-level problems
 	ID     string // record ID, "" if none or not applicable
-	Line   int    // 1-based line in the (decompressed) file; 0 if unknown
+	Line   int    // 1-based line in the decompressed text; 0 for file-level errors other than ErrNotFASTA and ErrDuplicateID
 	Pos    int    // 1-based position in the record's Raw sequence; 0 if not applicable
 	Kind   ErrKind
 	Msg    string // detail, without file/record context

@@ -155,6 +155,12 @@ func (r *Reader) Close() {
 // fatal error is returned as (nil, *Error) and again by every later call. A
 // record-level problem of a query file is returned as (record, *Error) with
 // Fatal() false: report it and call Next again.
+//
+// Records are whole: a truncated compressed file yields the records before
+// the cut, then ErrTruncated. Damage inside a gzip stream may only show at its
+// end (CRC check), after records from the damaged region were returned; a
+// caller that must not use such records should treat ErrTruncated as voiding
+// the whole file.
 func (r *Reader) Next() (*Record, error) {
 	if r.err != nil {
 		return nil, r.err
