@@ -2,7 +2,11 @@
 
 package aligner
 
-import "github.com/klauspost/cpuid/v2"
+import (
+	"os"
+
+	"github.com/klauspost/cpuid/v2"
+)
 
 // simdKernels lists the kernel families this CPU can run, fastest first.
 func simdKernels() []*simdKernel {
@@ -21,8 +25,22 @@ func simdKernels() []*simdKernel {
 // the generic scalar pass. Tests switch it with useKernel.
 var batchKernel = pickKernel()
 
+// pickKernel chooses the fastest kernel the CPU runs, or the one named by
+// WTALIGN_KERNEL when this machine can run it (for benchmarks and
+// diagnosis; an unknown name keeps the default).
 func pickKernel() *simdKernel {
-	if ks := simdKernels(); len(ks) > 0 {
+	ks := simdKernels()
+	if name := os.Getenv("WTALIGN_KERNEL"); name != "" {
+		if name == "generic" {
+			return nil
+		}
+		for _, k := range ks {
+			if k.name == name {
+				return k
+			}
+		}
+	}
+	if len(ks) > 0 {
 		return ks[0]
 	}
 	return nil
@@ -66,4 +84,11 @@ func scoreBatch(p *Profile, qs [][]uint8, out []End) {
 	for i, q := range qs {
 		out[i] = scoreEndGeneric(p, q)
 	}
+}
+
+func currentKernel() string {
+	if k := batchKernel; k != nil {
+		return k.name
+	}
+	return "generic"
 }
