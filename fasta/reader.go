@@ -225,7 +225,7 @@ func (r *Reader) Next() (*Record, error) {
 	case r.opt.Role == Reference && len(rec.InternalStops) > 0:
 		p := rec.InternalStops[0]
 		return r.record(rec, recErr(ErrInternalStop, bad.firstStopRaw, li.lineOf(bad.firstStopRaw),
-			fmt.Sprintf("internal stop '*' at residue %d of a reference (%d internal stops)", p, len(rec.InternalStops))))
+			fmt.Sprintf("internal stop '*' at residue %d of a reference (internal stops: %d)", p, len(rec.InternalStops))))
 	}
 	return rec, nil
 }

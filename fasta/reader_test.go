@@ -148,7 +148,7 @@ func TestReaderEvents(t *testing.T) {
 		{"no_final_newline.faa", ref, []event{ok(1, "a", 1), ok(2, "b", 3)}, nil},
 		{"stops.faa", query, []event{ok(1, "terminal", 1), ok(2, "internal", 3), ok(3, "two_terminal", 5), ok(4, "lone_stop_between", 7)}, nil},
 		{"stops.faa", ref, []event{ok(1, "terminal", 1), {2, "internal", ErrInternalStop, 3, 4, true}},
-			[]string{`record 2 (ID "internal"): internal stop '*' at residue 3 of a reference (2 internal stops) (line 4)`}},
+			[]string{`record 2 (ID "internal"): internal stop '*' at residue 3 of a reference (internal stops: 2) (line 4)`}},
 		{"truncated.faa.gz", query, []event{fatal(ErrTruncated, 0)}, []string{"truncated.faa.gz: truncated or corrupt compressed input"}},
 		{"corrupt.faa.gz", query, []event{fatal(ErrTruncated, 0)}, nil},
 		{"does_not_exist.faa", query, []event{fatal(ErrUnreadable, 0)}, []string{"no such file"}},
