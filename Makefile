@@ -14,10 +14,10 @@ build:
 # whole K-12 proteome against the 38 K-12 wild types.
 demo: build
 	@mkdir -p out
-	$(BIN) align -r testdata/demo/ref_ecoli_k12_mg1655.faa -o out/variants.json testdata/demo/variants.faa
-	$(BIN) align -r testdata/demo/ref_ecoli_k12_mg1655.faa -o out/GCF_000005845.2.json testdata/proteomes/GCF_000005845.2_proteins.faa
-	$(BIN) summarize -o out/cohort_mutations.tsv --json out/summary.json out/variants.json out/GCF_000005845.2.json
-	@echo; echo "== calls on the example variants (out/cohort_mutations.tsv) =="; cat out/cohort_mutations.tsv | cut -f1-6 | head -40
+	$(BIN) align -r testdata/demo/ref_ecoli_k12_mg1655.faa -o out/variants_alignments.json testdata/demo/variants.faa
+	$(BIN) align -r testdata/demo/ref_ecoli_k12_mg1655.faa -o out/GCF_000005845.2_alignments.json testdata/proteomes/GCF_000005845.2_proteins.faa
+	$(BIN) summarize -o out/cohort_mutations.tsv --json out/summary.json out/variants_alignments.json out/GCF_000005845.2_alignments.json
+	@echo; echo "== cohort table (out/cohort_mutations.tsv) =="; column -t -s "$$(printf '\t')" out/cohort_mutations.tsv | cut -c1-160 | head -60
 
 # Every test: Go unit, differential, fuzz-seed, CLI and crash tests, the
 # generic kernels again with -tags noasm, and the workflow tests.
