@@ -11,5 +11,8 @@
 // state that a test cannot reset.
 //
 // Correctness is anchored by Oracle, a plain full-matrix transcription of
-// water's fill and traceback. Every faster engine must equal it.
+// water's fill and traceback. Every faster engine must equal it. Native is
+// the production engine: a linear-memory score pass (scoreEndFunc, whose
+// contract in scan.go the SIMD kernels implement) followed by a
+// checkpointed traceback whose memory is bounded by the aligned region.
 package aligner

@@ -2,7 +2,6 @@ package aligner
 
 import (
 	"errors"
-	"fmt"
 	"math"
 	"sync"
 )
@@ -57,28 +56,7 @@ func (n *Native) Align(p *Profile, query []byte) (*Alignment, error) {
 		return nil, err
 	}
 	q := p.Scoring.Matrix.Encode(query)
-	end := scoreEndFunc(p, q)
-	if end.RefEnd < 0 || end.RefEnd >= len(p.Codes) || end.QueryEnd < 0 || end.QueryEnd >= len(q) {
-		return nil, fmt.Errorf("aligner: score pass returned end cell (%d,%d) outside %dx%d", end.RefEnd, end.QueryEnd, len(p.Codes), len(q))
-	}
-	w, _ := n.work.Get().(*traceWork)
-	if w == nil {
-		w = new(traceWork)
-	}
-	defer func() {
-		w.release()
-		n.work.Put(w)
-	}()
-	if err := w.setup(p.Scoring, p.Codes, q, end.RefEnd+1, end.QueryEnd+1, n.blockRows); err != nil {
-		return nil, err
-	}
-	if h := w.H(end.RefEnd, end.QueryEnd); int64(h) != end.Max {
-		return nil, fmt.Errorf("aligner: score pass found best %d at (%d,%d) but the cell holds %d", end.Max, end.RefEnd, end.QueryEnd, h)
-	}
-	al := walkFrom(p.Ref, query, end.RefEnd, end.QueryEnd, p.Scoring,
-		func(i, j int) int64 { return int64(w.H(i, j)) }, w.dir)
-	al.Score = end.Score
-	return al, nil
+	return n.traceEnd(p, query, q, scoreEndFunc(p, q))
 }
 
 // smallCells is the largest rectangle kept whole as one block (10 MB).
@@ -94,6 +72,7 @@ type traceWork struct {
 	rows, cols int     // the prefix rectangle
 	k          int     // rows per block; checkpoint before rows k, 2k, ...
 	open, ext  int32
+	prof       []int32 // queryProfile of b[:cols]
 
 	c0h []int32 // H(i,0)
 	c0d []uint8 // dir(i,0)
@@ -116,7 +95,8 @@ func (w *traceWork) setup(s *Scoring, a, b []uint8, rows, cols, k int) error {
 	}
 	*w = traceWork{s: s, a: a, b: b, rows: rows, cols: cols, open: s.Open, ext: s.Extend,
 		c0h: w.c0h[:0], c0d: w.c0d[:0], ck: w.ck[:0], bh: w.bh[:0], bd: w.bd[:0],
-		f: w.f[:0], tmp: w.tmp[:0], tmpd: w.tmpd[:0], base: -1}
+		f: w.f[:0], tmp: w.tmp[:0], tmpd: w.tmpd[:0], prof: w.prof, base: -1}
+	w.prof = queryProfile(s, b[:cols], w.prof)
 	w.k = rows
 	switch {
 	case k > 0:
@@ -206,15 +186,14 @@ func (w *traceWork) row0(h []int32, d []uint8, f []int32) {
 // rowI computes H and compass of row i >= 1 in columns 0..len(hc)-1 from
 // H of row i-1 (hp) and F after row i-1 (f, updated in place).
 func (w *traceWork) rowI(i int, hp, hc, f []int32, d []uint8) {
-	row := w.s.Row(w.a[i])
+	row := w.prof[int(w.a[i])*w.cols:][:len(hc)]
 	open, ext := w.open, w.ext
-	b := w.b[:len(hc)]
-	hp, f, d = hp[:len(hc)], f[:len(hc)], d[:len(hc)]
+	hp, hc, f, d = hp[:len(row)], hc[:len(row)], f[:len(row)], d[:len(row)]
 	left := w.c0h[i]
 	hc[0], d[0] = left, w.c0d[i]
 	e := left - pick32(w.c0d[i-1] == dirDown, ext, open)
-	for j := 1; j < len(hc); j++ {
-		m := hp[j-1] + row[b[j]]
+	for j := 1; j < len(row); j++ {
+		m := hp[j-1] + row[j]
 		dj := dirDiag
 		e -= ext
 		if g := left - open; g > e {

@@ -24,24 +24,54 @@ func sameAlignment(got, want *Alignment) error {
 	return nil
 }
 
-// engines under test: the default Native and Natives forced to tiny blocks,
-// so that checkpoints, block edges and narrowed blocks are exercised on
-// small inputs.
-func testEngines() []*Native {
+// testEngines are the default Native and Natives forced to tiny blocks, so
+// that checkpoints, block edges and narrowed blocks are exercised on small
+// inputs. Large pairs get one forced block size only, to keep tests fast.
+func testEngines(cells int) []*Native {
+	if cells > 1<<18 {
+		return []*Native{NewNative(), {blockRows: 37}}
+	}
 	return []*Native{NewNative(), {blockRows: 1}, {blockRows: 2}, {blockRows: 7}}
 }
 
-// checkPair compares every engine with Oracle, and the score pass with
-// Oracle's matrix, on one pair.
+// lighter reports whether the run asks for fewer cases: -short, or -race
+// (where the differential volume adds nothing but time).
+func lighter() bool { return testing.Short() || raceEnabled }
+
+// checkPair compares every engine with Oracle, and the score pass (generic
+// and plugged-in) with Oracle's matrix, on one pair.
 func checkPair(t *testing.T, s *Scoring, name string, ref, query []byte) {
 	t.Helper()
 	p := NewProfile(s, ref)
-	want, err := Oracle{}.Align(p, query)
-	if err != nil {
-		t.Fatalf("%s: oracle: %v", name, err)
+	q := s.Matrix.Encode(query)
+	la, lb := len(p.Codes), len(q)
+	if la == 0 || lb == 0 {
+		t.Fatalf("%s: empty sequence", name)
 	}
-	checkScan(t, p, name, query)
-	for _, e := range testEngines() {
+	// Oracle.Align, keeping its matrices to derive the expected End
+	// (TestOracleMatchesCheckPair guards this copy).
+	path := make([]int64, la*lb)
+	compass := make([]uint8, la*lb)
+	wantEnd := End{Score: fillOracle(s, p.Codes, q, path, compass), Max: -1}
+	for i := range la {
+		for j := range lb {
+			if v := path[i*lb+j]; v > wantEnd.Max {
+				wantEnd.Max, wantEnd.RefEnd, wantEnd.QueryEnd = v, i, j
+			}
+		}
+	}
+	want := walk(ref, query, la, lb, s,
+		func(i, j int) int64 { return path[i*lb+j] },
+		func(i, j int) uint8 { return compass[i*lb+j] })
+	want.Score = wantEnd.Score
+
+	if got := scoreEndGeneric(p, q); got != wantEnd {
+		t.Fatalf("%s: scoreEndGeneric = %+v, want %+v", name, got, wantEnd)
+	}
+	if got := scoreEndFunc(p, q); got != wantEnd {
+		t.Fatalf("%s: scoreEndFunc = %+v, want %+v", name, got, wantEnd)
+	}
+	for _, e := range testEngines(la * lb) {
 		got, err := e.Align(p, query)
 		if err != nil {
 			t.Fatalf("%s: native(k=%d): %v", name, e.blockRows, err)
@@ -57,43 +87,44 @@ func checkPair(t *testing.T, s *Scoring, name string, ref, query []byte) {
 	}
 }
 
-// checkScan compares scoreEndGeneric (and scoreEndFunc when a kernel is
-// plugged in) with the full oracle matrix.
-func checkScan(t *testing.T, p *Profile, name string, query []byte) {
-	t.Helper()
-	q := p.Scoring.Matrix.Encode(query)
-	la, lb := len(p.Codes), len(q)
-	path := make([]int64, la*lb)
-	compass := make([]uint8, la*lb)
-	want := End{Score: fillOracle(p.Scoring, p.Codes, q, path, compass), Max: -1}
-	for i := range la {
-		for j := range lb {
-			if v := path[i*lb+j]; v > want.Max {
-				want.Max, want.RefEnd, want.QueryEnd = v, i, j
-			}
+// TestOracleMatchesCheckPair guards checkPair's inline copy of Oracle.
+func TestOracleMatchesCheckPair(t *testing.T) {
+	s := mustScoring(t, "EBLOSUM62", 10, 0.5)
+	rng := rand.New(rand.NewPCG(11, 12))
+	for _, pr := range append(tieHeavyPairs(rng, 30), randomPairs(rng, 30, 200)...) {
+		p := NewProfile(s, pr.Ref.Seq)
+		want, err := Oracle{}.Align(p, pr.Query.Seq)
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
-	if got := scoreEndGeneric(p, q); got != want {
-		t.Fatalf("%s: scoreEndGeneric = %+v, want %+v", name, got, want)
-	}
-	if got := scoreEndFunc(p, q); got != want {
-		t.Fatalf("%s: scoreEndFunc = %+v, want %+v", name, got, want)
+		got, err := NewNative().Align(p, pr.Query.Seq)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := sameAlignment(got, want); err != nil {
+			t.Fatalf("%s: %v", pr.Name, err)
+		}
 	}
 }
 
 func TestNativeRealPairs(t *testing.T) {
 	s := mustScoring(t, "EBLOSUM62", 10, 0.5)
 	pairs := append(realPairs(t), tiePairs(t)...)
-	for _, pr := range pairs {
+	n := 0
+	for i, pr := range pairs {
+		if raceEnabled && i%5 != 0 {
+			continue
+		}
 		checkPair(t, s, pr.Name, cleanLikeWater(pr.Ref.Seq), cleanLikeWater(pr.Query.Seq))
+		n++
 	}
-	t.Logf("%d pairs equal to Oracle", len(pairs))
+	t.Logf("%d pairs equal to Oracle", n)
 }
 
 func TestNativeTieHeavy(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	n := 600
-	if testing.Short() {
+	if lighter() {
 		n = 150
 	}
 	for _, m := range []string{"EBLOSUM62", "EBLOSUM30", "EBLOSUM90", "EPAM250"} {
@@ -107,7 +138,7 @@ func TestNativeTieHeavy(t *testing.T) {
 func TestNativeRandomLengths(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	n := 400
-	if testing.Short() {
+	if lighter() {
 		n = 100
 	}
 	s := mustScoring(t, "EBLOSUM62", 10, 0.5)
@@ -120,14 +151,17 @@ func TestNativeRandomLengths(t *testing.T) {
 // the grid of gap penalties (open 1..20 step 0.5, extend 0.5..5 step 0.5).
 func TestNativeGapGrid(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
-	perCell := 2
-	if testing.Short() {
-		perCell = 1
+	perCell, every := 2, 1
+	if lighter() {
+		perCell, every = 1, 4 // a quarter of the grid cells
 	}
-	n := 0
+	n, cell := 0, 0
 	for _, m := range []string{"EBLOSUM62", "EBLOSUM30", "EBLOSUM90", "EPAM250"} {
 		for open := 1.0; open <= 20; open += 0.5 {
 			for ext := 0.5; ext <= 5; ext += 0.5 {
+				if cell++; cell%every != 0 {
+					continue
+				}
 				s := mustScoring(t, m, open, ext)
 				pairs := append(tieHeavyPairs(rng, perCell), randomPairs(rng, perCell, 120)...)
 				for _, pr := range pairs {
@@ -246,8 +280,11 @@ func TestNativeConcurrent(t *testing.T) {
 // FuzzNative compares Native with Oracle on arbitrary sequences. Seeds are
 // the real pairs, so `go test` runs them every time.
 func FuzzNative(f *testing.F) {
-	for _, pr := range append(realPairs(f), tiePairs(f)...) {
-		f.Add(pr.Ref.Seq, pr.Query.Seq, uint8(0), uint8(0))
+	// Each seed gets its own matrix and gap penalties, so the seeds add to
+	// TestNativeRealPairs (which uses water's defaults) instead of
+	// repeating it.
+	for i, pr := range append(realPairs(f), tiePairs(f)...) {
+		f.Add(pr.Ref.Seq, pr.Query.Seq, uint8(i*7), uint8(i))
 	}
 	f.Add([]byte("W"), []byte("MKWV"), uint8(0), uint8(0))
 	f.Add([]byte("QQQQQQQQQQ"), []byte("QQQLQQQ"), uint8(3), uint8(7))
@@ -257,6 +294,9 @@ func FuzzNative(f *testing.F) {
 		ref, query = cleanLikeWater(ref), cleanLikeWater(query)
 		if len(ref) == 0 || len(query) == 0 || len(ref)*len(query) > 4e6 {
 			t.Skip()
+		}
+		if raceEnabled && len(ref)*len(query) > 1e5 {
+			t.Skip("large input skipped under -race")
 		}
 		key := [3]int{int(mat) % len(matrices), int(gaps % 39), int(gaps / 39 % 10)}
 		s := scorings[key]

@@ -60,17 +60,18 @@ func scoreEndGeneric(p *Profile, q []uint8) End {
 	a := p.Codes
 	la, lb := len(a), len(q)
 	open, ext := int64(s.Open), int64(s.Extend)
+	prof := queryProfile(s, q, nil)
 
 	h := make([]int64, lb) // H of the previous row, overwritten in place
 	f := make([]int64, lb) // F per column
 	end := End{Score: NoScore, Max: -1}
 
 	// Row 0.
-	row := s.Row(a[0])
+	row := prof[int(a[0])*lb:][:lb]
 	var prev int64
 	var prevLeft bool
-	for j := 0; j < lb; j++ {
-		res := int64(row[q[j]])
+	for j := range lb {
+		res := int64(row[j])
 		var fnew int64
 		if j > 0 {
 			fnew = prev - pick(prevLeft, ext, open)
@@ -94,8 +95,8 @@ func scoreEndGeneric(p *Profile, q []uint8) End {
 	col0, col0Down := h[0], false // H(i-1,0) and dir(i-1,0) == down
 	best := int64(NoScore)
 	for i := 1; i < la; i++ {
-		row := s.Row(a[i])
-		res := int64(row[q[0]])
+		row := prof[int(a[i])*lb:][:lb]
+		res := int64(row[0])
 		fnew := col0 - pick(col0Down, ext, open)
 		var c0 int64
 		var c0Down bool
@@ -112,30 +113,17 @@ func scoreEndGeneric(p *Profile, q []uint8) End {
 		h[0] = c0
 		rowMax, rowArg := c0, 0
 		left := c0
-		for j := 1; j < lb; j++ {
+		h, f := h[:lb], f[:lb]
+		for j := 1; j < len(row); j++ {
 			up := h[j]
-			m := diag + int64(row[q[j]])
-			e -= ext
-			if g := left - open; g > e {
-				e = g
-			}
-			if e > m {
-				m = e
-			}
-			fj := f[j] - ext
-			if g := up - open; g > fj {
-				fj = g
-			}
+			m := diag + int64(row[j])
+			e = max(e-ext, left-open)
+			m = max(m, e)
+			fj := max(f[j]-ext, up-open)
 			f[j] = fj
-			if fj > m {
-				m = fj
-			}
-			if m > best {
-				best = m
-			}
-			if m < 0 {
-				m = 0
-			}
+			m = max(m, fj)
+			best = max(best, m)
+			m = max(m, 0)
 			if m > rowMax {
 				rowMax, rowArg = m, j
 			}
@@ -149,4 +137,22 @@ func scoreEndGeneric(p *Profile, q []uint8) End {
 	}
 	end.Score = best
 	return end
+}
+
+// queryProfile returns the scores of every matrix code against each query
+// position: entry c*len(q)+j is Sub(c, q[j]). It reuses buf when large
+// enough.
+func queryProfile(s *Scoring, q []uint8, buf []int32) []int32 {
+	n := s.size * len(q)
+	if cap(buf) < n {
+		buf = make([]int32, n)
+	}
+	buf = buf[:n]
+	for c := range s.size {
+		row, out := s.Row(uint8(c)), buf[c*len(q):][:len(q)]
+		for j, b := range q {
+			out[j] = row[b]
+		}
+	}
+	return buf
 }

@@ -1,0 +1,5 @@
+//go:build race
+
+package aligner
+
+const raceEnabled = true
