@@ -92,3 +92,11 @@ func currentKernel() string {
 	}
 	return "generic"
 }
+
+// alignBatch aligns the queries the selected kernel can trace back in SIMD
+// (out[i] stays nil for the others).
+func alignBatch(p *Profile, queries [][]byte, qs [][]uint8, out []*Alignment) {
+	if k := batchKernel; k != nil {
+		alignBatchSIMD(k, p, queries, qs, out)
+	}
+}

@@ -16,8 +16,10 @@ type interArgs struct {
 	ref     unsafe.Pointer // reference codes of rows 1..rows
 	rows    uintptr        // reference length - 1
 	h, f    unsafe.Pointer // H and F vectors of columns 1.., updated in place
-	nblk    uintptr        // interior columns / interBlock
+	nblk    uintptr        // interior columns / interUnroll
 	st      *interState
+	tr      unsafe.Pointer // trace kernels: flags of cell (1,1), then by row
+	trRow   uintptr        // bytes per row of flags
 }
 
 // interState holds the per-lane state the kernels read and update, as
@@ -35,6 +37,7 @@ type interState struct {
 	one    [64]byte
 	zero   [64]byte
 	h0     [4][64]byte // scratch: H(i,0) of the rows of a group
+	bits   [5][32]byte // bytes 1, 2, 4, 8, 16: the trace flags
 }
 
 //go:noescape
@@ -48,3 +51,6 @@ func interAVX2W16(a *interArgs)
 
 //go:noescape
 func interAVX2W32(a *interArgs)
+
+//go:noescape
+func interAVX512W16Trace(a *interArgs)

@@ -3,6 +3,7 @@
 package aligner
 
 import (
+	"math/rand/v2"
 	"testing"
 	"unsafe"
 )
@@ -19,16 +20,101 @@ func TestInterLayout(t *testing.T) {
 		{"codes", unsafe.Offsetof(a.codes), 16}, {"ref", unsafe.Offsetof(a.ref), 24},
 		{"rows", unsafe.Offsetof(a.rows), 32}, {"h", unsafe.Offsetof(a.h), 40},
 		{"f", unsafe.Offsetof(a.f), 48}, {"nblk", unsafe.Offsetof(a.nblk), 56},
-		{"st", unsafe.Offsetof(a.st), 64},
+		{"st", unsafe.Offsetof(a.st), 64}, {"tr", unsafe.Offsetof(a.tr), 72}, {"trRow", unsafe.Offsetof(a.trRow), 80},
 		{"gMax", unsafe.Offsetof(s.gMax), 0}, {"inMax", unsafe.Offsetof(s.inMax), 64},
 		{"col0H", unsafe.Offsetof(s.col0H), 128}, {"down", unsafe.Offsetof(s.down), 192},
 		{"endRow", unsafe.Offsetof(s.endRow), 256}, {"endCol", unsafe.Offsetof(s.endCol), 320},
 		{"open", unsafe.Offsetof(s.open), 384}, {"ext", unsafe.Offsetof(s.ext), 448},
 		{"oxe", unsafe.Offsetof(s.oxe), 512}, {"one", unsafe.Offsetof(s.one), 576},
 		{"zero", unsafe.Offsetof(s.zero), 640}, {"h0", unsafe.Offsetof(s.h0), 704},
+		{"bits", unsafe.Offsetof(s.bits), 960},
 	} {
 		if c.got != c.want {
 			t.Errorf("offset of %s = %d, _asm/gen.go uses %d", c.name, c.got, c.want)
 		}
+	}
+}
+
+// checkTrace aligns queries against ref with the SIMD traceback of every
+// kernel family that has one and compares each alignment with Oracle. It
+// fails if a query the trace kernel should handle fell back.
+func checkTrace(t *testing.T, s *Scoring, name string, ref []byte, queries [][]byte) {
+	t.Helper()
+	p := NewProfile(s, ref)
+	qs := make([][]uint8, len(queries))
+	longest := 0
+	for i, q := range queries {
+		qs[i] = s.Matrix.Encode(q)
+		longest = max(longest, len(q))
+	}
+	fits := len(ref)*(longest+interUnroll)*32 <= traceMaxBytes
+	for _, k := range simdKernels() {
+		if k.k16.trace == nil {
+			continue
+		}
+		out := make([]*Alignment, len(qs))
+		alignBatchSIMD(k, p, queries, qs, out)
+		for i, q := range queries {
+			want, err := Oracle{}.Align(p, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if out[i] == nil {
+				end := oracleEnd(s, p.Codes, qs[i])
+				if fits && len(ref) >= 2 && len(q) >= 2 && end.Score > 0 && end.Max < 32767 {
+					t.Fatalf("%s: kernel %s left query %d (%d aa, end %+v) to the scalar traceback", name, k.name, i, len(q), end)
+				}
+				continue
+			}
+			if err := sameAlignment(out[i], want); err != nil {
+				t.Fatalf("%s: kernel %s, query %d (open %d ext %d)\nref   %q\nquery %q\n%v", name, k.name, i, s.Open, s.Extend, ref, q, err)
+			}
+		}
+	}
+}
+
+// TestTraceKernel: the SIMD traceback equals Oracle on real pairs, tie-heavy
+// pairs, random lengths and a gap-penalty grid (open < 2*ext included).
+func TestTraceKernel(t *testing.T) {
+	s := mustScoring(t, "EBLOSUM62", 10, 0.5)
+	byRef := map[string][][]byte{}
+	refs := map[string][]byte{}
+	for _, pr := range realPairs(t) {
+		refs[pr.Ref.ID] = cleanLikeWater(pr.Ref.Seq)
+		byRef[pr.Ref.ID] = append(byRef[pr.Ref.ID], cleanLikeWater(pr.Query.Seq))
+	}
+	for id, qs := range byRef {
+		checkTrace(t, s, id, refs[id], qs)
+	}
+	rng := rand.New(rand.NewPCG(21, 21))
+	prs := append(tiePairs(t), tieHeavyPairs(rng, 120)...)
+	prs = append(prs, letterPairs()...)
+	for _, open := range []float64{10, 0, 1, 3.5} {
+		for _, ext := range []float64{0.5, 0, 2} {
+			s := mustScoring(t, "EBLOSUM62", open, ext)
+			for i := 0; i < len(prs); i += 8 {
+				var qs [][]byte
+				for _, pr := range prs[i:min(i+8, len(prs))] {
+					qs = append(qs, cleanLikeWater(pr.Query.Seq))
+				}
+				checkTrace(t, s, prs[i].Name, cleanLikeWater(prs[i].Ref.Seq), qs)
+			}
+		}
+	}
+	for _, la := range []int{2, 5, 64, 300, 900} {
+		ref := randSeq(rng, la, aminoAcids+"X")
+		var qs [][]byte
+		for range 40 {
+			q := mutate(rng, ref, rng.IntN(1+la/8), aminoAcids)
+			if len(q) > 2 && rng.IntN(3) == 0 {
+				a := rng.IntN(len(q) / 2)
+				q = q[a : a+1+rng.IntN(len(q)-a)]
+			}
+			if len(q) == 0 {
+				q = []byte("K")
+			}
+			qs = append(qs, q)
+		}
+		checkTrace(t, s, "random", ref, qs)
 	}
 }

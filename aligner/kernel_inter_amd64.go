@@ -48,7 +48,8 @@ const padCode = 31
 
 // interKernel is one assembly kernel.
 type interKernel struct {
-	fn   func(*interArgs)
+	fn    func(*interArgs)
+	trace func(*interArgs) // the same kernel storing traceback flags, or nil
 	vb   int  // vector bytes
 	w    int  // lane bytes: 2 or 4
 	perm bool // VPERMW tables instead of a query profile
@@ -81,7 +82,7 @@ type simdKernel struct {
 
 var (
 	kernelAVX512 = &simdKernel{name: "avx512",
-		k16: &interKernel{fn: interAVX512W16, vb: 64, w: 2, perm: true},
+		k16: &interKernel{fn: interAVX512W16, trace: interAVX512W16Trace, vb: 64, w: 2, perm: true},
 		k32: &interKernel{fn: interAVX512W32, vb: 64, w: 4}}
 	kernelAVX2 = &simdKernel{name: "avx2",
 		k16: &interKernel{fn: interAVX2W16, vb: 32, w: 2},
@@ -148,8 +149,10 @@ const (
 )
 
 // run scores qs (at most k.lanes(), each of length >= 2) against a (length
-// >= 2), writing out[l] and status[l] for each query.
-func (w *interWork) run(k *interKernel, s *Scoring, a []uint8, qs [][]uint8, out []End, status []int) {
+// >= 2), writing out[l] and status[l] for each query. With a non-nil tr it
+// runs k.trace and returns the flags of cells (i, j >= 1) in tr (resized):
+// byte l of tr[(i-1)*trRow + (j-1)*32:] for lane l.
+func (w *interWork) run(k *interKernel, s *Scoring, a []uint8, qs [][]uint8, out []End, status []int, tr *[]byte) (trRow int) {
 	L, vb, we := k.lanes(), k.vb, k.w
 	maxLen := 0
 	for _, q := range qs {
@@ -271,7 +274,19 @@ func (w *interWork) run(k *interKernel, s *Scoring, a []uint8, qs [][]uint8, out
 	args.f = unsafe.Pointer(&f[vb])
 	args.nblk = uintptr(nblk)
 	args.st = st
-	k.fn(&args)
+	if tr == nil {
+		k.fn(&args)
+	} else {
+		trRow = (n - 1) * 32
+		*tr = growSlice(*tr, (len(a)-1)*trRow)
+		for b := range st.bits {
+			for x := range st.bits[b] {
+				st.bits[b][x] = 1 << b
+			}
+		}
+		args.tr, args.trRow = unsafe.Pointer(&(*tr)[0]), uintptr(trRow)
+		k.trace(&args)
+	}
 
 	mask := int64(1)<<(8*we) - 1
 	for l := range qs {
@@ -286,6 +301,7 @@ func (w *interWork) run(k *interKernel, s *Scoring, a []uint8, qs [][]uint8, out
 			out[l] = End{Score: im, Max: gm, RefEnd: int(getLane(st.endRow[:], we, l) & mask), QueryEnd: int(getLane(st.endCol[:], we, l) & mask)}
 		}
 	}
+	return trRow
 }
 
 // fits32 reports whether 32-bit lanes hold every value of an la x lb
@@ -350,7 +366,7 @@ func scoreBatchSIMD(ks *simdKernel, p *Profile, qs [][]uint8, out []End) {
 			for _, i := range part {
 				batch = append(batch, qs[i])
 			}
-			w.run(k, s, a, batch, res, status)
+			w.run(k, s, a, batch, res, status, nil)
 			for l, i := range part {
 				switch status[l] {
 				case laneOK:

@@ -22,19 +22,30 @@ func (n *Native) ScoreBatch(p *Profile, queries [][]byte) ([]int64, error) {
 	return scores, nil
 }
 
-// AlignBatch returns what Align returns for each query: the score pass
-// runs as in ScoreBatch, then water's traceback for each query. An invalid
-// query fails the batch with an error naming its index.
+// AlignBatch returns what Align returns for each query. With AVX-512 the
+// traceback flags come from the same SIMD pass (see kernel_trace_amd64.go);
+// otherwise the score pass runs as in ScoreBatch and water's traceback
+// follows for each query. An invalid query fails the batch with an error
+// naming its index.
 func (n *Native) AlignBatch(p *Profile, queries [][]byte) ([]*Alignment, error) {
 	qs, err := encodeBatch(p, queries)
 	if err != nil {
 		return nil, err
 	}
-	ends := make([]End, len(qs))
-	scoreBatch(p, qs, ends)
 	out := make([]*Alignment, len(qs))
-	for i, end := range ends {
-		if out[i], err = n.traceEnd(p, queries[i], qs[i], end); err != nil {
+	alignBatch(p, queries, qs, out)
+	var rest []int
+	var restQs [][]uint8
+	for i, al := range out {
+		if al == nil {
+			rest = append(rest, i)
+			restQs = append(restQs, qs[i])
+		}
+	}
+	ends := make([]End, len(rest))
+	scoreBatch(p, restQs, ends)
+	for k, i := range rest {
+		if out[i], err = n.traceEnd(p, queries[i], qs[i], ends[k]); err != nil {
 			return nil, fmt.Errorf("%w (batch query %d)", err, i)
 		}
 	}

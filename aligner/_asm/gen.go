@@ -30,6 +30,8 @@ const (
 	argF       = 48
 	argNblk    = 56
 	argSt      = 64
+	argTr      = 72 // trace kernels: flags of cell (1,1)
+	argTrRow   = 80 // bytes per row of flags
 
 	stGMax   = 0
 	stInMax  = 64
@@ -43,6 +45,7 @@ const (
 	stOne    = 576
 	stZero   = 640
 	stH0     = 704 // four vectors: H(i+r, 0) of the rows of a group
+	stBits   = 960 // five 32-byte vectors of bytes 1, 2, 4, 8, 16 (trace flags)
 
 	unroll = 4 // columns per loop iteration (interUnroll in Go)
 )
@@ -53,7 +56,17 @@ type kernel struct {
 	w      int  // lane width in bits
 	perm   bool // substitution scores by VPERMW of query codes (else profile loads)
 	rows   int  // reference rows per pass over the columns
+	trace  bool // also store per-cell traceback flags (AVX-512, 16-bit only)
 }
+
+// Traceback flags, one byte per cell and lane (see traceFlag* in Go).
+const (
+	flagLeft  = 0 // E > H(i-1,j-1) + sub: water's compass says left
+	flagDown  = 1 // F > max(H(i-1,j-1) + sub, E): compass says down
+	flagEOpen = 2 // E(i,j) == H(i,j-1) - open
+	flagFOpen = 3 // F(i,j) == H(i-1,j) - open
+	flagZero  = 4 // H(i,j) == 0
+)
 
 type gen struct {
 	buf bytes.Buffer
@@ -202,6 +215,8 @@ type regs struct {
 	t, e, hmo, diag      []int // per row: VPERMW table, E, H-open of the left cell, H of the row above one column left
 	rowMax, rowJ, d      []int // per row: row maximum, its first column, diagonal candidate
 	prof                 []string
+	flags, tmp           int      // trace: flag bytes, scratch
+	trPtr                []string // trace: flag row pointers
 }
 
 func (g *gen) regs(R int) regs {
@@ -235,6 +250,10 @@ func (g *gen) regs(R int) regs {
 		r.rowJ = append(r.rowJ, alloc())
 		r.d = append(r.d, alloc())
 	}
+	if g.k.trace {
+		r.flags, r.tmp = alloc(), alloc()
+		r.trPtr = []string{"R13", "R14", "DX"}[:R]
+	}
 	limit := 16
 	if g.k.avx512 {
 		limit = 32
@@ -243,6 +262,34 @@ func (g *gen) regs(R int) regs {
 		panic(fmt.Sprintf("%s: %d rows need %d vector registers", g.k.name, R, next))
 	}
 	return r
+}
+
+// traceCell computes H of row q at column c of the unrolled block like the
+// plain cell code, and also water's compass and the gap-open and zero
+// flags, stored as one byte per lane. E and F are kept >= 0, which only
+// changes cells where H == 0: the traceback never looks at their compass.
+func (g *gen) traceCell(r regs, q, c, h int) {
+	d, e, f := r.d[q], r.e[q], r.f
+	g.subClamp(r.ext, e, e, r.zero)
+	g.max(r.hmo[q], e, e) // E = max(E - ext, H(i,j-1) - open)
+	g.i("VPCMPEQW %s, %s, K2", g.op(r.hmo[q]), g.op(e))
+	g.i("VPCMPGTW %s, %s, K3", g.op(d), g.op(e))
+	g.max(e, d, d)
+	g.i("VPCMPGTW %s, %s, K4", g.op(d), g.op(f))
+	if q == 0 {
+		g.subClamp(r.open, r.diag[0], r.tmp, r.zero) // H(i-1,j) - open
+		g.i("VPCMPEQW %s, %s, K5", g.op(r.tmp), g.op(f))
+	} else {
+		g.i("VPCMPEQW %s, %s, K5", g.op(r.hmo[q-1]), g.op(f))
+	}
+	g.max(f, d, h) // H = max(diag + sub, E, F, 0)
+	g.i("VPTESTNMW %s, %s, K6", g.op(h), g.op(h))
+	y := fmt.Sprintf("Y%d", r.flags)
+	g.i("VMOVDQU8.Z %d(BX), K3, %s", stBits+32*flagLeft, y)
+	for _, b := range []struct{ k, bit int }{{4, flagDown}, {2, flagEOpen}, {5, flagFOpen}, {6, flagZero}} {
+		g.i("VPADDB %d(BX), %s, K%d, %s", stBits+32*b.bit, y, b.k, y)
+	}
+	g.i("VMOVDQU64 %s, %d(%s)", y, c*32, r.trPtr[q])
 }
 
 // group emits the code for R reference rows starting at row R8.
@@ -330,6 +377,15 @@ func (g *gen) group(R int) {
 	g.i("MOVQ %d(DI), R9", argH)
 	g.i("MOVQ %d(DI), R10", argF)
 	g.i("MOVQ %d(DI), R12", argNblk)
+	if k.trace {
+		// Flag row of reference row R8+q: tr + (R8+q-1)*trRow.
+		for q, p := range r.trPtr {
+			g.i("LEAQ %d(R8), AX", q-1)
+			g.i("IMULQ %d(DI), AX", argTrRow)
+			g.i("ADDQ %d(DI), AX", argTr)
+			g.i("MOVQ AX, %s", p)
+		}
+	}
 	loop := g.newLabel("cols")
 	g.label(loop)
 	for c := 0; c < unroll; c++ {
@@ -352,10 +408,14 @@ func (g *gen) group(R int) {
 			if q+1 < R {
 				h = r.diag[q+1] // H(i+q, j) is row q+1's next diagonal
 			}
-			g.max(r.f, r.d[q], r.d[q])
-			g.subClamp(r.ext, r.e[q], r.e[q], r.zero) // E = max(E - ext, H(i,j-1) - open), kept >= 0
-			g.max(r.hmo[q], r.e[q], r.e[q])
-			g.max(r.e[q], r.d[q], h) // H = max(diag + sub, F, E, 0)
+			if k.trace {
+				g.traceCell(r, q, c, h)
+			} else {
+				g.max(r.f, r.d[q], r.d[q])
+				g.subClamp(r.ext, r.e[q], r.e[q], r.zero) // E = max(E - ext, H(i,j-1) - open), kept >= 0
+				g.max(r.hmo[q], r.e[q], r.e[q])
+				g.max(r.e[q], r.d[q], h) // H = max(diag + sub, F, E, 0)
+			}
 			g.subClamp(r.open, h, r.hmo[q], r.zero)
 			g.subClamp(r.ext, r.f, r.f, r.zero) // F(i+1,j) = max(F - ext, H - open)
 			g.max(r.hmo[q], r.f, r.f)
@@ -381,6 +441,9 @@ func (g *gen) group(R int) {
 	}
 	for _, p := range r.prof {
 		g.i("ADDQ $%d, %s", unroll*vb, p)
+	}
+	for _, p := range r.trPtr {
+		g.i("ADDQ $%d, %s", unroll*32, p)
 	}
 	g.i("DECQ R12")
 	g.i("JNZ %s", loop)
@@ -456,6 +519,7 @@ func main() {
 		{name: "interAVX512W32", avx512: true, w: 32, rows: 3},
 		{name: "interAVX2W16", w: 16, rows: 2},
 		{name: "interAVX2W32", w: 32, rows: 2},
+		{name: "interAVX512W16Trace", avx512: true, w: 16, perm: true, rows: 3, trace: true},
 	}
 	var all bytes.Buffer
 	all.WriteString("// Code generated by aligner/_asm/gen.go. DO NOT EDIT.\n\n//go:build amd64 && !noasm\n\n#include \"textflag.h\"\n")

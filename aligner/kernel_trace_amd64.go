@@ -1,0 +1,242 @@
+//go:build amd64 && !noasm
+
+package aligner
+
+import (
+	"cmp"
+	"slices"
+)
+
+// Traceback in SIMD: the trace kernel runs the 16-bit score pass over a
+// batch and also stores, per cell and lane, one byte of flags (the
+// traceFlag bits). walkFlags then replays water's traceback (walkFrom) for
+// each lane from those flags and the first row and column, which are
+// computed here in Go:
+//
+//   - the compass of an interior cell is its flags' left/down bits;
+//   - "H <= 0" after a diagonal step is the zero flag;
+//   - walkFrom finds a gap's length as the smallest g with
+//     H(y, x-1-g) - open - g*ext == H(y, x). Since E only grows by opening
+//     (E(y,c) = H(y,c-1) - open) or shrinks by ext per column, that holds
+//     exactly when E(y, x-g) was opened from its left neighbour and
+//     extended unchanged up to x, i.e. for the smallest g with the
+//     E-open flag at (y, x-g) (the same for F and columns). When the scan
+//     reaches column 0 (row 0) first, walkFrom's value comes from H of the
+//     first column (row), which is at hand.
+//
+// Every cell the walk reads has H > 0, where clamping E and F at zero in
+// the kernel changes nothing. Lanes the kernel cannot finish (saturated,
+// no positive interior) and batches whose flags would exceed traceMaxBytes
+// go to Native's scalar traceback instead.
+const (
+	traceLeft  = 1 << 0 // compass: left (gap in the reference)
+	traceDown  = 1 << 1 // compass: down (gap in the query); wins over left
+	traceEOpen = 1 << 2 // E(i,j) == H(i,j-1) - open
+	traceFOpen = 1 << 3 // F(i,j) == H(i-1,j) - open
+	traceZero  = 1 << 4 // H(i,j) == 0
+)
+
+// traceMaxBytes bounds the flags of one batch (32 queries): 48 MB covers
+// 32 queries of 1,200 aa against a 1,200-aa wild type.
+const traceMaxBytes = 48 << 20
+
+// alignBatchSIMD sets out[i] to water's alignment of queries[i] (codes
+// qs[i]) for the queries the trace kernel handles, leaving nil the ones
+// the caller must align otherwise.
+func alignBatchSIMD(ks *simdKernel, p *Profile, queries [][]byte, qs [][]uint8, out []*Alignment) {
+	k := ks.k16
+	s, a := p.Scoring, p.Codes
+	if k.trace == nil || len(a) < 2 || len(a) > max16 || s.Matrix.Size() > padCode {
+		return
+	}
+	var idx []int
+	for i, q := range qs {
+		if len(q) >= 2 && len(q) <= max16 {
+			idx = append(idx, i)
+		}
+	}
+	slices.SortStableFunc(idx, func(x, y int) int { return cmp.Compare(len(qs[y]), len(qs[x])) })
+	w := interPool.Get().(*interWork)
+	defer interPool.Put(w)
+	L := k.lanes()
+	batch := make([][]uint8, 0, L)
+	res := make([]End, L)
+	status := make([]int, L)
+	var tr []byte
+	for lo := 0; lo < len(idx); lo += L {
+		part := idx[lo:min(lo+L, len(idx))]
+		n := 1 + (len(qs[part[0]])-1+interUnroll-1)/interUnroll*interUnroll
+		if (len(a)-1)*(n-1)*32 > traceMaxBytes {
+			continue
+		}
+		batch = batch[:0]
+		for _, i := range part {
+			batch = append(batch, qs[i])
+		}
+		trRow := w.run(k, s, a, batch, res, status, &tr)
+		for l, i := range part {
+			if status[l] == laneOK {
+				out[i] = walkFlags(p, queries[i], qs[i], res[l], tr[l:], trRow)
+			}
+		}
+	}
+}
+
+// walkFlags is walkFrom over the kernel's flags of one lane: flag(i, j) is
+// fl[(i-1)*trRow + (j-1)*32] for i, j >= 1.
+func walkFlags(p *Profile, query []byte, q []uint8, end End, fl []byte, trRow int) *Alignment {
+	s, a, ref := p.Scoring, p.Codes, p.Ref
+	open, ext := int64(s.Open), int64(s.Extend)
+	ei, ej := end.RefEnd, end.QueryEnd
+	// First row and column, up to the end cell: H and compass.
+	h0r, d0r := make([]int64, ej+1), make([]uint8, ej+1)
+	h0c, d0c := make([]int64, ei+1), make([]uint8, ei+1)
+	border(s, a[0], q[:ej+1], false, h0r, d0r)
+	border(s, q[0], a[:ei+1], true, h0c, d0c)
+	flag := func(i, j int) byte { return fl[(i-1)*trRow+(j-1)*32] }
+	dir := func(i, j int) uint8 {
+		switch {
+		case i == 0:
+			return d0r[j]
+		case j == 0:
+			return d0c[i]
+		}
+		f := flag(i, j)
+		switch {
+		case f&traceDown != 0:
+			return dirDown
+		case f&traceLeft != 0:
+			return dirLeft
+		}
+		return dirDiag
+	}
+	zero := func(i, j int) bool {
+		switch {
+		case i == 0:
+			return h0r[j] <= 0
+		case j == 0:
+			return h0c[i] <= 0
+		}
+		return flag(i, j)&traceZero != 0
+	}
+
+	al := &Alignment{Score: end.Score, RefEnd: ei, QueryEnd: ej}
+	var m, n []byte // reversed aligned reference and query
+	y, x := ei, ej
+	for x >= 0 && y >= 0 {
+		switch dir(y, x) {
+		case dirDiag:
+			m = append(m, ref[y])
+			n = append(n, query[x])
+			y--
+			x--
+			if y >= 0 && x >= 0 && zero(y, x) {
+				goto done
+			}
+		case dirLeft:
+			gapcnt := 0
+			if y == 0 { // walkFrom's scan over the first row
+				score := h0r[x]
+				ix := x - 1
+				var bimble int64
+				for {
+					bimble = h0r[ix] - open - int64(gapcnt)*ext
+					if ix == 0 || score == bimble {
+						break
+					}
+					ix--
+					gapcnt++
+				}
+				if bimble <= 0 {
+					goto done
+				}
+			} else {
+				for x-gapcnt > 1 && flag(y, x-gapcnt)&traceEOpen == 0 {
+					gapcnt++
+				}
+				if x-gapcnt == 1 && flag(y, 1)&traceEOpen == 0 &&
+					h0c[y]-open-int64(gapcnt)*ext <= 0 {
+					goto done
+				}
+			}
+			for range gapcnt + 1 {
+				m = append(m, Gap)
+				n = append(n, query[x])
+				x--
+			}
+		default: // dirDown
+			gapcnt := 0
+			if x == 0 { // walkFrom's scan over the first column
+				score := h0c[y]
+				iy := y - 1
+				var bimble int64
+				for {
+					bimble = h0c[iy] - open - int64(gapcnt)*ext
+					if iy == 0 || score == bimble {
+						break
+					}
+					iy--
+					gapcnt++
+				}
+				if bimble <= 0 {
+					goto done
+				}
+			} else {
+				for y-gapcnt > 1 && flag(y-gapcnt, x)&traceFOpen == 0 {
+					gapcnt++
+				}
+				if y-gapcnt == 1 && flag(1, x)&traceFOpen == 0 &&
+					h0r[x]-open-int64(gapcnt)*ext <= 0 {
+					goto done
+				}
+			}
+			for range gapcnt + 1 {
+				m = append(m, ref[y])
+				n = append(n, Gap)
+				y--
+			}
+		}
+	}
+done:
+	al.RefStart, al.QueryStart = y+1, x+1
+	reverse(m)
+	reverse(n)
+	al.AlignedRef, al.AlignedQuery = m, n
+	return al
+}
+
+// border computes water's first row (c = a[0] against seq = query codes,
+// gaps are left moves) or first column (c = q[0] against seq = reference
+// codes, down moves): H and compass.
+func border(s *Scoring, c uint8, seq []uint8, column bool, h []int64, d []uint8) {
+	open, ext := int64(s.Open), int64(s.Extend)
+	gapDir := dirLeft
+	if column {
+		gapDir = dirDown
+	}
+	var prev int64
+	var prevGap bool
+	for k, x := range seq {
+		var res int64
+		if column {
+			res = int64(s.Sub(x, c))
+		} else {
+			res = int64(s.Sub(c, x))
+		}
+		var fnew int64
+		if k > 0 {
+			fnew = prev - pick(prevGap, ext, open)
+		}
+		dk := dirDiag
+		switch {
+		case res > fnew && res > 0:
+			prev = res
+		case fnew > 0:
+			prev, dk = fnew, gapDir
+		default:
+			prev = 0
+		}
+		prevGap = dk == gapDir
+		h[k], d[k] = prev, dk
+	}
+}
