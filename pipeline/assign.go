@@ -86,22 +86,32 @@ func (a *Assigner) Candidates(r *fasta.Record) ([]*Ref, string) {
 	}
 }
 
-// MissingKeys reads the query files' headers and returns the gene keys
-// (or map IDs) that have no reference, so a name or map run can refuse to
-// start instead of failing half-way. Stdin cannot be pre-read and is skipped.
-func (a *Assigner) MissingKeys(inputs []string) ([]string, error) {
-	if a.Mode == AssignBest {
-		return nil, nil
-	}
+// Prescan is what reading the query headers ahead of a name or map run
+// tells: keys without a reference, and how many queries of each file go
+// to each reference (to number gene copies).
+type Prescan struct {
+	Missing []string                  // gene keys (or map query IDs) with no reference, sorted
+	Copies  map[string]map[string]int // input file -> reference ID -> queries
+	Records int                       // records in all inputs; -1 when one is stdin
+}
+
+// Prescan reads the query files' headers so a name or map run can refuse
+// to start instead of failing half-way, and can number gene copies. Stdin
+// cannot be pre-read and is skipped. It also counts the records, so
+// progress can show a total.
+func (a *Assigner) Prescan(inputs []string) (*Prescan, error) {
+	ps := &Prescan{Copies: map[string]map[string]int{}}
 	missing := map[string]bool{}
 	for _, in := range inputs {
 		if in == "-" {
+			ps.Records = -1
 			continue
 		}
 		rd, err := fasta.Open(in, fasta.Options{Role: fasta.Query, AllowNucleotide: true})
 		if err != nil {
 			return nil, err
 		}
+		counts := map[string]int{}
 		for {
 			rec, err := rd.Next()
 			if err == io.EOF {
@@ -111,25 +121,32 @@ func (a *Assigner) MissingKeys(inputs []string) ([]string, error) {
 				rd.Close()
 				return nil, err
 			}
-			if err != nil {
+			if ps.Records >= 0 {
+				ps.Records++
+			}
+			if err != nil || a.Mode == AssignBest {
 				continue // a bad record is reported by the run itself
 			}
-			if refs, _ := a.Candidates(rec); refs == nil {
-				if a.Mode == AssignMap {
-					missing[rec.ID] = true
-				} else {
-					missing[a.Key(rec)] = true
-				}
+			refs, _ := a.Candidates(rec)
+			switch {
+			case refs != nil:
+				counts[refs[0].ID]++
+			case a.Mode == AssignMap:
+				missing[rec.ID] = true
+			default:
+				missing[a.Key(rec)] = true
 			}
 		}
 		rd.Close()
+		if a.Mode != AssignBest {
+			ps.Copies[in] = counts
+		}
 	}
-	out := make([]string, 0, len(missing))
 	for k := range missing {
-		out = append(out, k)
+		ps.Missing = append(ps.Missing, k)
 	}
-	sort.Strings(out)
-	return out, nil
+	sort.Strings(ps.Missing)
+	return ps, nil
 }
 
 func readMap(path string, byID map[string]*Ref) (map[string]*Ref, error) {

@@ -94,6 +94,10 @@ func (job *Job) process(it item) Result {
 	if tie {
 		qflags = append(qflags, FlagTiedReferences)
 	}
+	if it.copies > 1 {
+		qflags = append(qflags, variant.FlagMultipleCopies)
+		out.CopyIndex = it.copy
+	}
 	call, err := variant.Call(variant.Input{
 		Gene: ref.Gene, Ref: ref.Seq, Query: rec.Seq, Aln: al,
 		RefEndsWithStop:           true,

@@ -41,6 +41,10 @@ type Job struct {
 	BatchSize        int // records per work unit; <= 0 means 16
 	Skip             int // records of this run already written (resume): read, not aligned, not emitted
 	Shard, Shards    int // process only records whose ordinal % Shards == Shard-1; Shards 0 = all
+	// Copies, from Assigner.Prescan, numbers the queries of one file that
+	// go to the same reference (name and map modes): copy_index and the
+	// multiple_copies flag. Nil leaves them out.
+	Copies map[string]map[string]int
 }
 
 // Result is one finished record, delivered in input order.
@@ -66,6 +70,8 @@ type item struct {
 	ordinal int
 	rec     *fasta.Record
 	err     error // record-level problem
+	copy    int   // 1-based copy number among the file's queries of the same reference; 0 if unknown
+	copies  int   // how many such queries the file has
 }
 
 type batch struct {
@@ -194,6 +200,7 @@ func (job *Job) read(ctx context.Context, bs int, inflight chan struct{}, todo c
 			send()
 			return kept, nil
 		}
+		seen := map[string]int{} // reference ID -> queries so far, for copy numbers
 		for {
 			if ctx.Err() != nil {
 				rd.Close()
@@ -211,6 +218,13 @@ func (job *Job) read(ctx context.Context, bs int, inflight chan struct{}, todo c
 			}
 			o := ordinal
 			ordinal++
+			it := item{ordinal: o, rec: rec, err: err}
+			if counts := job.Copies[path]; counts != nil && err == nil {
+				if refs, _ := job.Assigner.Candidates(rec); refs != nil {
+					seen[refs[0].ID]++
+					it.copy, it.copies = seen[refs[0].ID], counts[refs[0].ID]
+				}
+			}
 			if job.Shards > 0 && o%job.Shards != job.Shard-1 {
 				continue
 			}
@@ -221,7 +235,7 @@ func (job *Job) read(ctx context.Context, bs int, inflight chan struct{}, todo c
 			if job.Assigner.Mode == AssignAuto {
 				job.Assigner.Resolve(rec)
 			}
-			cur.items = append(cur.items, item{ordinal: o, rec: rec, err: err})
+			cur.items = append(cur.items, it)
 			if len(cur.items) == bs && !send() {
 				rd.Close()
 				return kept, ctx.Err()

@@ -300,19 +300,17 @@ func runAlign(ctx context.Context, a *app, o *alignOptions, inputs []string, arg
 	if err != nil {
 		return err
 	}
-	if !o.SkipUnassigned {
-		missing, err := asg.MissingKeys(inputs)
-		if err != nil {
-			return err
+	pre, err := asg.Prescan(inputs)
+	if err != nil {
+		return err
+	}
+	if len(pre.Missing) > 0 && !o.SkipUnassigned {
+		what := "gene keys"
+		if mode == pipeline.AssignMap {
+			what = "query IDs missing from the map"
 		}
-		if len(missing) > 0 {
-			what := "gene keys"
-			if mode == pipeline.AssignMap {
-				what = "query IDs missing from the map"
-			}
-			return fmt.Errorf("no reference for %d %s: %s (add the wild types to %s, or use --skip-unassigned or --assign best)",
-				len(missing), what, strings.Join(quoteAll(missing), ", "), o.Reference)
-		}
+		return fmt.Errorf("no reference for %d %s: %s (add the wild types to %s, or use --skip-unassigned or --assign best)",
+			len(pre.Missing), what, strings.Join(quoteAll(pre.Missing), ", "), o.Reference)
 	}
 	eng := newEngine(o)
 	v, commit := versionInfo()
@@ -343,6 +341,9 @@ func runAlign(ctx context.Context, a *app, o *alignOptions, inputs []string, arg
 		return err
 	}
 	done := w.Done()
+	if pre.Records >= 0 {
+		w.SetTotal(shardSize(pre.Records, shardK, shardN))
+	}
 	if done > 0 {
 		log.Info().Int("records_done", done).Msg("resuming from checkpoint")
 	}
@@ -350,12 +351,19 @@ func runAlign(ctx context.Context, a *app, o *alignOptions, inputs []string, arg
 		Inputs: inputs, Assigner: asg, Engine: eng, EngineInfo: info, Scoring: sc,
 		Thresholds:     pipeline.Thresholds{MinIdentity: o.MinIdentity, MinRefCoverage: o.MinRefCoverage, MinScore: o.MinScore},
 		SkipUnassigned: o.SkipUnassigned, AllowNucleotide: o.AllowNucleotide, CompleteProteins: o.CompleteProteins,
-		Threads: o.Threads, Skip: done, Shard: shardK, Shards: shardN,
+		Threads: o.Threads, Skip: done, Shard: shardK, Shards: shardN, Copies: pre.Copies,
 	}
 	log.Info().Str("engine", eng.Name()).Str("assign", mode).Int("references", len(refs)).
 		Int("threads", o.Threads).Strs("inputs", inputs).Str("out", o.Out).Msg("aligning")
 
-	bar := newProgress(a, "aligning")
+	todo := -1
+	if pre.Records >= 0 {
+		todo = shardSize(pre.Records, shardK, shardN) - done
+	}
+	if todo <= 0 {
+		todo = -1 // progressbar cannot count to zero
+	}
+	bar := newProgress(a, "aligning", todo)
 	start := time.Now()
 	st, runErr := pipeline.Run(ctx, job, func(r pipeline.Result) error {
 		return w.Write(r.Ordinal, r.Record, output.Outcome{Failed: r.Failed, Reason: r.Reason, NoHit: r.NoHit, Skipped: r.Skipped})
@@ -399,3 +407,14 @@ func quoteAll(ss []string) []string {
 
 // newEngine returns the alignment engine the options ask for.
 func newEngine(o *alignOptions) aligner.Engine { return aligner.NewNative() }
+
+// shardSize is how many of total records shard k of n holds (all when n is 0).
+func shardSize(total, k, n int) int {
+	if n == 0 {
+		return total
+	}
+	if total < k {
+		return 0
+	}
+	return (total-k)/n + 1
+}

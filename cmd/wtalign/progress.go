@@ -15,11 +15,12 @@ type progress struct {
 	w   io.Writer
 }
 
-func newProgress(a *app, what string) *progress {
+// newProgress draws a bar for max records (-1 when unknown).
+func newProgress(a *app, what string, max int) *progress {
 	if !a.progressVisible() {
 		return &progress{}
 	}
-	return &progress{w: a.io.Err, bar: progressbar.NewOptions(-1,
+	return &progress{w: a.io.Err, bar: progressbar.NewOptions(max,
 		progressbar.OptionSetWriter(a.io.Err),
 		progressbar.OptionSetDescription(what),
 		progressbar.OptionShowCount(),
