@@ -50,9 +50,9 @@ const padCode = 31
 type interKernel struct {
 	fn    func(*interArgs)
 	trace func(*interArgs) // the same kernel storing traceback flags, or nil
-	vb   int  // vector bytes
-	w    int  // lane bytes: 2 or 4
-	perm bool // VPERMW tables instead of a query profile
+	vb    int              // vector bytes
+	w     int              // lane bytes: 2 or 4
+	perm  bool             // VPERMW tables instead of a query profile
 }
 
 func (k *interKernel) lanes() int { return k.vb / k.w }
