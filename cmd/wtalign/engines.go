@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/wtalign/wtalign/aligner"
 	"github.com/wtalign/wtalign/emboss"
 )
 
@@ -29,8 +30,9 @@ const enginesLong = `List the alignment engines, whether each is available, its 
 path, and the CPU features the native engine can use.
 
   native  built in; reproduces EMBOSS water 6.6 exactly in integer
-          arithmetic. Its score pass uses SIMD kernels when the CPU has
-          AVX2 or AVX-512BW.
+          arithmetic. Its score pass uses the fastest kernel the CPU
+          supports (avx512 with AVX-512BW, avx2 with AVX2, else generic);
+          WTALIGN_KERNEL=generic|avx2|avx512 forces one.
   water   EMBOSS water, run as an external program in batches. Found via
           --water-path, else $` + emboss.EnvWater + `, else water on $PATH; it must
           report an EMBOSS 6.x version ('water -version') and be water
@@ -64,6 +66,8 @@ type engineInfo struct {
 	Path      string          `json:"path,omitempty"`
 	Source    string          `json:"source,omitempty"`
 	Error     string          `json:"error,omitempty"`
+	Kernel    string          `json:"kernel,omitempty"`
+	Kernels   []string        `json:"kernels_available,omitempty"`
 	CPU       map[string]bool `json:"cpu_features,omitempty"`
 	Arch      string          `json:"arch,omitempty"`
 	Note      string          `json:"note,omitempty"`
@@ -81,7 +85,7 @@ func nativeInfo() engineInfo {
 	v, _ := versionInfo()
 	return engineInfo{
 		Name: "native", Available: true, Version: v, Path: "(built in)",
-		CPU: cpuFeatures(), Arch: runtime.GOARCH,
+		Kernel: aligner.Kernel(), Kernels: aligner.Kernels(), CPU: cpuFeatures(), Arch: runtime.GOARCH,
 		Note: "integer-exact EMBOSS water 6.6 semantics",
 	}
 }
@@ -124,7 +128,7 @@ func runEngines(ctx context.Context, a *app, o *enginesOptions) error {
 			for _, f := range []string{"AVX2", "AVX512BW"} {
 				feats = append(feats, fmt.Sprintf("%s=%s", f, yesNo(e.CPU[f])))
 			}
-			details = append(details, e.Arch+" CPU: "+strings.Join(feats, " "))
+			details = append(details, fmt.Sprintf("kernel %s (available: %s)", e.Kernel, strings.Join(e.Kernels, ", ")), e.Arch+" CPU: "+strings.Join(feats, " "))
 		}
 		if e.Source != "" {
 			details = append(details, "found via "+e.Source)

@@ -49,6 +49,9 @@ func TestEnginesWithoutWater(t *testing.T) {
 	if !e["native"].Available || e["native"].CPU == nil {
 		t.Errorf("native: %+v", e["native"])
 	}
+	if k := e["native"].Kernel; k == "" || !strings.Contains(strings.Join(e["native"].Kernels, ","), k) {
+		t.Errorf("native kernel %q not among %v", k, e["native"].Kernels)
+	}
 	if _, ok := e["native"].CPU["AVX2"]; !ok {
 		t.Errorf("native CPU features lack AVX2: %+v", e["native"].CPU)
 	}
@@ -86,7 +89,7 @@ func TestEnginesTable(t *testing.T) {
 	if f := strings.Fields(lines[2]); f[0] != "water" || f[1] != "yes" || !strings.HasPrefix(f[2], "6.") {
 		t.Errorf("water row %q", lines[2])
 	}
-	if f := strings.Fields(lines[1]); f[0] != "native" || f[1] != "yes" || !strings.Contains(lines[1], "AVX2=") {
+	if f := strings.Fields(lines[1]); f[0] != "native" || f[1] != "yes" || !strings.Contains(lines[1], "AVX2=") || !strings.Contains(lines[1], "kernel ") {
 		t.Errorf("native row %q", lines[1])
 	}
 }
