@@ -1,5 +1,7 @@
 package aligner
 
+import "slices"
+
 // End is the result of a score-only pass: what a traceback needs to start.
 type End struct {
 	// Score is the score water reports: the largest unclamped cell score
@@ -111,28 +113,24 @@ func scoreEndGeneric(p *Profile, q []uint8) End {
 
 		diag := h[0]
 		h[0] = c0
-		rowMax, rowArg := c0, 0
-		left := c0
+		rowMax, left := c0, c0
 		h, f := h[:lb], f[:lb]
 		for j := 1; j < len(row); j++ {
 			up := h[j]
-			m := diag + int64(row[j])
 			e = max(e-ext, left-open)
-			m = max(m, e)
 			fj := max(f[j]-ext, up-open)
 			f[j] = fj
-			m = max(m, fj)
+			m := max(diag+int64(row[j]), e, fj)
 			best = max(best, m)
 			m = max(m, 0)
-			if m > rowMax {
-				rowMax, rowArg = m, j
-			}
+			rowMax = max(rowMax, m)
 			h[j] = m
 			left = m
 			diag = up
 		}
 		if rowMax > end.Max {
-			end.Max, end.RefEnd, end.QueryEnd = rowMax, i, rowArg
+			// Rare: find the row's first maximum.
+			end.Max, end.RefEnd, end.QueryEnd = rowMax, i, slices.Index(h, rowMax)
 		}
 	}
 	end.Score = best
