@@ -94,6 +94,7 @@ type interWork struct {
 	st                     interState
 	hBuf, fBuf, pBuf, cBuf []byte
 	tr                     []uint8 // query codes by column then lane
+	flags                  []byte  // traceback flags (trace kernels)
 }
 
 var interPool = sync.Pool{New: func() any { return new(interWork) }}

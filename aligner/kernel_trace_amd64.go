@@ -62,7 +62,6 @@ func alignBatchSIMD(ks *simdKernel, p *Profile, queries [][]byte, qs [][]uint8, 
 	batch := make([][]uint8, 0, L)
 	res := make([]End, L)
 	status := make([]int, L)
-	var tr []byte
 	for lo := 0; lo < len(idx); lo += L {
 		part := idx[lo:min(lo+L, len(idx))]
 		n := 1 + (len(qs[part[0]])-1+interUnroll-1)/interUnroll*interUnroll
@@ -73,10 +72,10 @@ func alignBatchSIMD(ks *simdKernel, p *Profile, queries [][]byte, qs [][]uint8, 
 		for _, i := range part {
 			batch = append(batch, qs[i])
 		}
-		trRow := w.run(k, s, a, batch, res, status, &tr)
+		trRow := w.run(k, s, a, batch, res, status, &w.flags)
 		for l, i := range part {
 			if status[l] == laneOK {
-				out[i] = walkFlags(p, queries[i], qs[i], res[l], tr[l:], trRow)
+				out[i] = walkFlags(p, queries[i], qs[i], res[l], w.flags[l:], trRow)
 			}
 		}
 	}
