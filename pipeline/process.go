@@ -21,7 +21,7 @@ type scorer interface {
 
 // process turns one query record into its result. It never panics on bad
 // input: problems become failed records.
-func (job *Job) process(it item) Result {
+func (job *Job) process(it item, pre map[*Ref]PairResult) Result {
 	rec := it.rec
 	out := &report.Record{
 		SchemaVersion: report.SchemaVersion,
@@ -58,12 +58,14 @@ func (job *Job) process(it item) Result {
 		}
 		return fail(variant.StatusError, why)
 	}
-	ref, tie, err := job.pick(refs, rec.Seq)
+	ref, tie, err := job.pick(refs, rec.Seq, pre)
 	if err != nil {
 		return fail(variant.StatusError, err.Error())
 	}
-	al, err := job.Engine.Align(ref.Profile, rec.Seq)
-	if err != nil {
+	var al *aligner.Alignment
+	if r, ok := pre[ref]; ok {
+		al, out.Engine.FallbackUsed, res.FallbackUsed = r.Aln, r.FallbackUsed, r.FallbackUsed
+	} else if al, err = job.Engine.Align(ref.Profile, rec.Seq); err != nil {
 		return fail(variant.StatusError, fmt.Sprintf("%s engine: %v", job.Engine.Name(), err))
 	}
 	out.Reference = &report.Reference{ID: ref.ID, Gene: ref.Gene, Length: len(ref.Seq), SHA256: ref.SHA256}
@@ -135,7 +137,12 @@ const FlagTiedReferences = "tied_references"
 
 // pick returns the reference to align to: the only candidate, or the one
 // with the best water score (ties go to the earlier reference).
-func (job *Job) pick(refs []*Ref, q []byte) (*Ref, bool, error) {
+func (job *Job) pick(refs []*Ref, q []byte, pre map[*Ref]PairResult) (*Ref, bool, error) {
+	for _, r := range refs {
+		if p, ok := pre[r]; ok && p.Err != nil {
+			return nil, false, fmt.Errorf("%s engine: %w", job.Engine.Name(), p.Err)
+		}
+	}
 	if len(refs) == 1 {
 		return refs[0], false, nil
 	}
@@ -143,7 +150,9 @@ func (job *Job) pick(refs []*Ref, q []byte) (*Ref, bool, error) {
 	best, bestScore, tie := -1, int64(math.MinInt64), false
 	for i, r := range refs {
 		var s int64
-		if ok {
+		if p, done := pre[r]; done {
+			s = p.Aln.Score
+		} else if ok {
 			v, err := sc.Score(r.Profile, q)
 			if err != nil {
 				return nil, false, fmt.Errorf("%s engine: %w", job.Engine.Name(), err)

@@ -55,6 +55,9 @@ type Result struct {
 	Reason  string
 	NoHit   bool
 	Skipped bool // unassigned and --skip-unassigned
+	// FallbackUsed says a batch engine failed for this record and its
+	// fallback engine aligned it.
+	FallbackUsed bool
 }
 
 // Stats are the totals of a run (this invocation only, not resumed work).
@@ -113,11 +116,24 @@ func Run(ctx context.Context, job *Job, emit func(Result) error, progress func(S
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			ba, batched := job.Engine.(BatchAligner)
 			for b := range todo {
 				b.res = make([]Result, len(b.items))
-				for i, it := range b.items {
-					b.res[i] = job.process(it)
+				var pre []map[*Ref]PairResult
+				if batched {
+					var err error
+					if pre, err = job.prealign(ctx, ba, b.items); err != nil {
+						b.items, b.err = nil, err // reported in order, like a read error
+					}
 				}
+				for i, it := range b.items {
+					var p map[*Ref]PairResult
+					if pre != nil {
+						p = pre[i]
+					}
+					b.res[i] = job.process(it, p)
+				}
+				b.res = b.res[:len(b.items)]
 				done <- b
 			}
 		}()

@@ -42,6 +42,9 @@ type alignOptions struct {
 	GapOpen          float64
 	GapExtend        float64
 	Engine           string
+	WaterPath        string
+	Fallback         string
+	WaterTimeout     time.Duration
 	AllowNucleotide  bool
 	CompleteProteins bool
 
@@ -88,7 +91,10 @@ func (o *alignOptions) addFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.Matrix, "matrix", "EBLOSUM62", "substitution matrix: a built-in EMBOSS name or a path to an EMBOSS-format file")
 	fs.Float64Var(&o.GapOpen, "gapopen", 10, "gap open penalty (water -gapopen)")
 	fs.Float64Var(&o.GapExtend, "gapextend", 0.5, "gap extension penalty (water -gapextend)")
-	fs.StringVar(&o.Engine, "engine", "native", "alignment engine: native")
+	fs.StringVar(&o.Engine, "engine", "native", "alignment engine: native, water (EMBOSS water, must be installed) or auto (water when found)")
+	fs.StringVar(&o.WaterPath, "water-path", "", "EMBOSS water executable (default: $WTALIGN_WATER, then water on $PATH)")
+	fs.StringVar(&o.Fallback, "fallback", "none", "when a water batch fails (crash, exit code, timeout, bad output): none (fail) or native (align that batch natively; recorded as fallback_used)")
+	fs.DurationVar(&o.WaterTimeout, "water-timeout", defaultWaterTimeout, "time limit for one water process")
 	fs.BoolVar(&o.AllowNucleotide, "allow-nucleotide", false, "accept queries that look like DNA/RNA (aligned as protein letters)")
 	fs.BoolVar(&o.CompleteProteins, "complete-proteins", false, "queries are complete translations (gene-caller .faa): one that ends before the reference end is a premature stop (K141*), not a partial")
 	fs.StringVar(&o.Resume, "resume", "auto", "resume an unfinished run from its manifest: auto, true, false")
@@ -165,7 +171,8 @@ func newAlignCommand(a *app) *cobra.Command {
 	})
 	_ = cmd.RegisterFlagCompletionFunc("assign", fixedCompletions("auto", "name", "map", "best"))
 	_ = cmd.RegisterFlagCompletionFunc("format", fixedCompletions("json", "jsonl", "tsv"))
-	_ = cmd.RegisterFlagCompletionFunc("engine", fixedCompletions("native"))
+	_ = cmd.RegisterFlagCompletionFunc("engine", fixedCompletions("native", "water", "auto"))
+	_ = cmd.RegisterFlagCompletionFunc("fallback", fixedCompletions("none", "native"))
 	_ = cmd.RegisterFlagCompletionFunc("resume", fixedCompletions("auto", "true", "false"))
 	return cmd
 }
@@ -195,8 +202,15 @@ func (o *alignOptions) validate(args []string) error {
 	default:
 		return usagef("--resume %q: want auto, true or false", o.Resume)
 	}
-	if o.Engine != "native" {
-		return usagef("--engine %q: want native", o.Engine)
+	switch o.Engine {
+	case "native", "water", "auto":
+	default:
+		return usagef("--engine %q: want native, water or auto", o.Engine)
+	}
+	switch o.Fallback {
+	case "none", "native":
+	default:
+		return usagef("--fallback %q: want none or native", o.Fallback)
 	}
 	if _, _, err := parseShard(o.Shard); err != nil {
 		return err
@@ -312,9 +326,13 @@ func runAlign(ctx context.Context, a *app, o *alignOptions, inputs []string, arg
 		return fmt.Errorf("no reference for %d %s: %s (add the wild types to %s, or use --skip-unassigned or --assign best)",
 			len(pre.Missing), what, strings.Join(quoteAll(pre.Missing), ", "), o.Reference)
 	}
-	eng := newEngine(o)
 	v, commit := versionInfo()
-	info := report.Engine{Name: eng.Name(), Version: v, Matrix: m.Name, GapOpen: o.GapOpen, GapExtend: o.GapExtend}
+	ec, err := chooseEngine(ctx, o, log, v)
+	if err != nil {
+		return err
+	}
+	eng := ec.engine
+	info := report.Engine{Name: ec.name, Version: ec.version, Matrix: m.Name, GapOpen: o.GapOpen, GapExtend: o.GapExtend}
 	shardK, shardN, _ := parseShard(o.Shard)
 
 	cfg := effectiveConfig{
@@ -330,7 +348,7 @@ func runAlign(ctx context.Context, a *app, o *alignOptions, inputs []string, arg
 		CommandLine: argv, ToolVersion: v, ToolCommit: commit,
 		Identity: output.Identity{
 			Inputs: inputs, Reference: o.Reference, MapFile: o.MapFile, Config: cfg,
-			Engine: eng.Name(), EngineVersion: v, Shard: o.Shard,
+			Engine: ec.name, EngineVersion: ec.version, Shard: o.Shard,
 		},
 	})
 	if errors.Is(err, output.ErrComplete) {
@@ -351,7 +369,7 @@ func runAlign(ctx context.Context, a *app, o *alignOptions, inputs []string, arg
 		Inputs: inputs, Assigner: asg, Engine: eng, EngineInfo: info, Scoring: sc,
 		Thresholds:     pipeline.Thresholds{MinIdentity: o.MinIdentity, MinRefCoverage: o.MinRefCoverage, MinScore: o.MinScore},
 		SkipUnassigned: o.SkipUnassigned, AllowNucleotide: o.AllowNucleotide, CompleteProteins: o.CompleteProteins,
-		Threads: o.Threads, Skip: done, Shard: shardK, Shards: shardN, Copies: pre.Copies,
+		Threads: o.Threads, BatchSize: ec.batchSize, Skip: done, Shard: shardK, Shards: shardN, Copies: pre.Copies,
 	}
 	log.Info().Str("engine", eng.Name()).Str("assign", mode).Int("references", len(refs)).
 		Int("threads", o.Threads).Strs("inputs", inputs).Str("out", o.Out).Msg("aligning")
@@ -366,7 +384,7 @@ func runAlign(ctx context.Context, a *app, o *alignOptions, inputs []string, arg
 	bar := newProgress(a, "aligning", todo)
 	start := time.Now()
 	st, runErr := pipeline.Run(ctx, job, func(r pipeline.Result) error {
-		return w.Write(r.Ordinal, r.Record, output.Outcome{Failed: r.Failed, Reason: r.Reason, NoHit: r.NoHit, Skipped: r.Skipped})
+		return w.Write(r.Ordinal, r.Record, output.Outcome{Failed: r.Failed, Reason: r.Reason, NoHit: r.NoHit, Skipped: r.Skipped, FallbackUsed: r.FallbackUsed})
 	}, func(s pipeline.Stats) { bar.set(s.Emitted) })
 	bar.finish()
 
@@ -404,9 +422,6 @@ func quoteAll(ss []string) []string {
 	}
 	return out
 }
-
-// newEngine returns the alignment engine the options ask for.
-func newEngine(o *alignOptions) aligner.Engine { return aligner.NewNative() }
 
 // shardSize is how many of total records shard k of n holds (all when n is 0).
 func shardSize(total, k, n int) int {
