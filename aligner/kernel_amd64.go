@@ -38,6 +38,7 @@ type interState struct {
 	zero   [64]byte
 	h0     [4][64]byte // scratch: H(i,0) of the rows of a group
 	bits   [5][32]byte // bytes 1, 2, 4, 8, 16: the trace flags
+	wbits  [5][32]byte // the same as 16-bit words (AVX2)
 }
 
 //go:noescape
@@ -54,3 +55,6 @@ func interAVX2W32(a *interArgs)
 
 //go:noescape
 func interAVX512W16Trace(a *interArgs)
+
+//go:noescape
+func interAVX2W16Trace(a *interArgs)

@@ -85,7 +85,7 @@ var (
 		k16: &interKernel{fn: interAVX512W16, trace: interAVX512W16Trace, vb: 64, w: 2, perm: true},
 		k32: &interKernel{fn: interAVX512W32, vb: 64, w: 4}}
 	kernelAVX2 = &simdKernel{name: "avx2",
-		k16: &interKernel{fn: interAVX2W16, vb: 32, w: 2},
+		k16: &interKernel{fn: interAVX2W16, trace: interAVX2W16Trace, vb: 32, w: 2},
 		k32: &interKernel{fn: interAVX2W32, vb: 32, w: 4}}
 )
 
@@ -152,7 +152,7 @@ const (
 // run scores qs (at most k.lanes(), each of length >= 2) against a (length
 // >= 2), writing out[l] and status[l] for each query. With a non-nil tr it
 // runs k.trace and returns the flags of cells (i, j >= 1) in tr (resized):
-// byte l of tr[(i-1)*trRow + (j-1)*32:] for lane l.
+// byte l*32/k.lanes() of tr[(i-1)*trRow + (j-1)*32:] for lane l.
 func (w *interWork) run(k *interKernel, s *Scoring, a []uint8, qs [][]uint8, out []End, status []int, tr *[]byte) (trRow int) {
 	L, vb, we := k.lanes(), k.vb, k.w
 	maxLen := 0
@@ -284,6 +284,7 @@ func (w *interWork) run(k *interKernel, s *Scoring, a []uint8, qs [][]uint8, out
 			for x := range st.bits[b] {
 				st.bits[b][x] = 1 << b
 			}
+			broadcast(st.wbits[b][:], 2, 1<<b)
 		}
 		args.tr, args.trRow = unsafe.Pointer(&(*tr)[0]), uintptr(trRow)
 		k.trace(&args)

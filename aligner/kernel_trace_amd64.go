@@ -75,7 +75,7 @@ func alignBatchSIMD(ks *simdKernel, p *Profile, queries [][]byte, qs [][]uint8, 
 		trRow := w.run(k, s, a, batch, res, status, &w.flags)
 		for l, i := range part {
 			if status[l] == laneOK {
-				out[i] = walkFlags(p, queries[i], qs[i], res[l], w.flags[l:], trRow)
+				out[i] = walkFlags(p, queries[i], qs[i], res[l], w.flags[l*32/L:], trRow)
 			}
 		}
 	}
