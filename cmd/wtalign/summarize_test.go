@@ -25,7 +25,7 @@ func summarizeRecord(id, gene, status string, ident float64, muts ...string) map
 	return r
 }
 
-func writeAlignments(t *testing.T, path string, recs ...map[string]any) {
+func writeSummarizeInput(t *testing.T, path string, recs ...map[string]any) {
 	t.Helper()
 	b, err := json.Marshal(map[string]any{"schema_version": "1", "records": recs})
 	if err != nil {
@@ -47,8 +47,8 @@ func TestSummarizeCommand(t *testing.T) {
 	dir := t.TempDir()
 	k12 := filepath.Join(dir, "K12_alignments.json")
 	mut := filepath.Join(dir, "MUT_alignments.json")
-	writeAlignments(t, k12, summarizeRecord("b2231", "gyrA", "wildtype", 100), summarizeRecord("b0001", "", "no_hit", 0))
-	writeAlignments(t, mut, summarizeRecord("v1", "gyrA", "mutant", 99.77, "S83L", "D87N"))
+	writeSummarizeInput(t, k12, summarizeRecord("b2231", "gyrA", "wildtype", 100), summarizeRecord("b0001", "", "no_hit", 0))
+	writeSummarizeInput(t, mut, summarizeRecord("v1", "gyrA", "mutant", 99.77, "S83L", "D87N"))
 
 	tsv := filepath.Join(dir, "cohort.tsv")
 	js := filepath.Join(dir, "summary.json")
@@ -105,7 +105,7 @@ func TestSummarizeCommand(t *testing.T) {
 func TestSummarizeErrors(t *testing.T) {
 	dir := t.TempDir()
 	good := filepath.Join(dir, "A_alignments.json")
-	writeAlignments(t, good, summarizeRecord("q", "gyrA", "wildtype", 100))
+	writeSummarizeInput(t, good, summarizeRecord("q", "gyrA", "wildtype", 100))
 	bad := filepath.Join(dir, "B_alignments.json")
 	if err := os.WriteFile(bad, []byte(`{"schema_version":"1","records":[{"status":"wildtype"`), 0o644); err != nil {
 		t.Fatal(err)
