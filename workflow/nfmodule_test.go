@@ -527,6 +527,13 @@ func checkNFTest(dir, process, tag string) []error {
 			fail("missing %s", want)
 		}
 	}
+	// Test data is named relative to nf-test's projectDir (workflow/nextflow).
+	projectDir := filepath.Join(dir, "..", "..", "..")
+	for _, m := range regexp.MustCompile(`\$\{projectDir\}/([^"]+)"`).FindAllStringSubmatch(src, -1) {
+		if _, err := os.Stat(filepath.Join(projectDir, m[1])); err != nil {
+			fail("test data %s: %v", m[1], err)
+		}
+	}
 	var names []string
 	for _, m := range reTestName.FindAllStringSubmatch(src, -1) {
 		names = append(names, m[1])

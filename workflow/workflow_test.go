@@ -90,6 +90,7 @@ var conventionBreaks = []mutation{
 	{"meta.yml pattern", "modules/wtalign/align/meta.yml", `pattern: "*_manifest.json"`, `pattern: "*.json"`, "pattern"},
 	{"meta.yml output missing", "modules/wtalign/summarize/meta.yml", "  summary:\n", "  summaries:\n", "outputs are"},
 	{"environment", "modules/wtalign/align/environment.yml", "bioconda::wtalign=0.1.0", "wtalign", "pinned dependency"},
+	{"nf-test data", "modules/wtalign/summarize/tests/main.nf.test", "tests/data/PMRB_MULTICOPY_proteins.fasta", "tests/data/PMRB_proteins.fasta", "test data tests/data/PMRB_proteins.fasta"},
 	{"nf-test name", "modules/wtalign/align/tests/main.nf.test", `test("ecoli - gyrA variants - json - stub")`, `test("stub")`, "no snapshot"},
 }
 
