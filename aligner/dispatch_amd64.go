@@ -75,10 +75,11 @@ func useKernel(name string) (restore func(), ok bool) {
 }
 
 // scoreBatch sets out[i] = scoreEndGeneric(p, qs[i]) for every query,
-// with the selected SIMD kernel.
-func scoreBatch(p *Profile, qs [][]uint8, out []End) {
+// with the selected SIMD kernel. With scoreOnly, only out[i].Score is
+// guaranteed (the kernels then skip tracking the best cell).
+func scoreBatch(p *Profile, qs [][]uint8, out []End, scoreOnly bool) {
 	if k := batchKernel; k != nil {
-		scoreBatchSIMD(k, p, qs, out)
+		scoreBatchSIMD(k, p, qs, out, scoreOnly)
 		return
 	}
 	for i, q := range qs {

@@ -11,8 +11,9 @@ func useKernel(name string) (restore func(), ok bool) {
 	return func() {}, name == "generic"
 }
 
-// scoreBatch sets out[i] = scoreEndGeneric(p, qs[i]) for every query.
-func scoreBatch(p *Profile, qs [][]uint8, out []End) {
+// scoreBatch sets out[i] = scoreEndGeneric(p, qs[i]) for every query
+// (scoreOnly makes no difference here).
+func scoreBatch(p *Profile, qs [][]uint8, out []End, scoreOnly bool) {
 	for i, q := range qs {
 		out[i] = scoreEndGeneric(p, q)
 	}

@@ -58,3 +58,9 @@ func interAVX512W16Trace(a *interArgs)
 
 //go:noescape
 func interAVX2W16Trace(a *interArgs)
+
+//go:noescape
+func interAVX512W16Score(a *interArgs)
+
+//go:noescape
+func interAVX2W16Score(a *interArgs)

@@ -39,7 +39,7 @@ func BenchmarkKernel(b *testing.B) {
 			defer runtime.UnlockOSThread()
 			cpu0 := threadCPU()
 			for b.Loop() {
-				scoreBatch(p, qs, out)
+				scoreBatch(p, qs, out, false)
 			}
 			b.ReportMetric(cells*float64(b.N)/b.Elapsed().Seconds()/1e9, "GCUPS")
 			b.ReportMetric(cells*float64(b.N)/(threadCPU()-cpu0).Seconds()/1e9, "cpuGCUPS")

@@ -50,6 +50,7 @@ const padCode = 31
 type interKernel struct {
 	fn    func(*interArgs)
 	trace func(*interArgs) // the same kernel storing traceback flags, or nil
+	score func(*interArgs) // the same kernel without the best cell, or nil
 	vb    int              // vector bytes
 	w     int              // lane bytes: 2 or 4
 	perm  bool             // VPERMW tables instead of a query profile
@@ -82,10 +83,10 @@ type simdKernel struct {
 
 var (
 	kernelAVX512 = &simdKernel{name: "avx512",
-		k16: &interKernel{fn: interAVX512W16, trace: interAVX512W16Trace, vb: 64, w: 2, perm: true},
+		k16: &interKernel{fn: interAVX512W16, trace: interAVX512W16Trace, score: interAVX512W16Score, vb: 64, w: 2, perm: true},
 		k32: &interKernel{fn: interAVX512W32, vb: 64, w: 4}}
 	kernelAVX2 = &simdKernel{name: "avx2",
-		k16: &interKernel{fn: interAVX2W16, trace: interAVX2W16Trace, vb: 32, w: 2},
+		k16: &interKernel{fn: interAVX2W16, trace: interAVX2W16Trace, score: interAVX2W16Score, vb: 32, w: 2},
 		k32: &interKernel{fn: interAVX2W32, vb: 32, w: 4}}
 )
 
@@ -150,10 +151,11 @@ const (
 )
 
 // run scores qs (at most k.lanes(), each of length >= 2) against a (length
-// >= 2), writing out[l] and status[l] for each query. With a non-nil tr it
-// runs k.trace and returns the flags of cells (i, j >= 1) in tr (resized):
+// >= 2) with fn (k.fn, k.score or k.trace), writing out[l] and status[l]
+// for each query; after k.score only out[l].Score is set. With a non-nil
+// tr, fn must be k.trace, and run returns the flags of cells (i, j >= 1) in tr (resized):
 // byte l*32/k.lanes() of tr[(i-1)*trRow + (j-1)*32:] for lane l.
-func (w *interWork) run(k *interKernel, s *Scoring, a []uint8, qs [][]uint8, out []End, status []int, tr *[]byte) (trRow int) {
+func (w *interWork) run(k *interKernel, fn func(*interArgs), s *Scoring, a []uint8, qs [][]uint8, out []End, status []int, tr *[]byte) (trRow int) {
 	L, vb, we := k.lanes(), k.vb, k.w
 	maxLen := 0
 	for _, q := range qs {
@@ -275,9 +277,7 @@ func (w *interWork) run(k *interKernel, s *Scoring, a []uint8, qs [][]uint8, out
 	args.f = unsafe.Pointer(&f[vb])
 	args.nblk = uintptr(nblk)
 	args.st = st
-	if tr == nil {
-		k.fn(&args)
-	} else {
+	if tr != nil {
 		trRow = (n - 1) * 32
 		*tr = growSlice(*tr, (len(a)-1)*trRow)
 		for b := range st.bits {
@@ -287,8 +287,8 @@ func (w *interWork) run(k *interKernel, s *Scoring, a []uint8, qs [][]uint8, out
 			broadcast(st.wbits[b][:], 2, 1<<b)
 		}
 		args.tr, args.trRow = unsafe.Pointer(&(*tr)[0]), uintptr(trRow)
-		k.trace(&args)
 	}
+	fn(&args)
 
 	mask := int64(1)<<(8*we) - 1
 	for l := range qs {
@@ -319,8 +319,8 @@ func fits32(s *Scoring, la, lb int) bool {
 }
 
 // scoreBatchSIMD computes scoreEndGeneric(p, qs[i]) for every query with
-// kernel family ks.
-func scoreBatchSIMD(ks *simdKernel, p *Profile, qs [][]uint8, out []End) {
+// kernel family ks; with scoreOnly, only out[i].Score is guaranteed.
+func scoreBatchSIMD(ks *simdKernel, p *Profile, qs [][]uint8, out []End, scoreOnly bool) {
 	s, a := p.Scoring, p.Codes
 	if len(a) < 2 || s.Matrix.Size() > padCode {
 		for i, q := range qs {
@@ -368,7 +368,11 @@ func scoreBatchSIMD(ks *simdKernel, p *Profile, qs [][]uint8, out []End) {
 			for _, i := range part {
 				batch = append(batch, qs[i])
 			}
-			w.run(k, s, a, batch, res, status, nil)
+			fn := k.fn
+			if scoreOnly && k.score != nil {
+				fn = k.score
+			}
+			w.run(k, fn, s, a, batch, res, status, nil)
 			for l, i := range part {
 				switch status[l] {
 				case laneOK:

@@ -56,12 +56,18 @@ func checkKernels(t *testing.T, s *Scoring, name string, ref []byte, queries [][
 			t.Fatalf("kernel %s listed but not usable", k)
 		}
 		got := make([]End, len(qs))
-		scoreBatch(p, qs, got)
+		scoreBatch(p, qs, got, false)
+		scores := make([]End, len(qs))
+		scoreBatch(p, qs, scores, true)
 		restore()
 		for i := range qs {
 			if got[i] != want[i] {
 				t.Fatalf("%s: kernel %s, query %d (%d aa vs %d aa ref, open %d ext %d scale %d): got %+v, want %+v\nref   %q\nquery %q",
 					name, k, i, len(qs[i]), len(ref), s.Open, s.Extend, s.Scale, got[i], want[i], ref, queries[i])
+			}
+			if scores[i].Score != want[i].Score {
+				t.Fatalf("%s: kernel %s, score only, query %d (%d aa vs %d aa ref, open %d ext %d scale %d): score %d, want %d",
+					name, k, i, len(qs[i]), len(ref), s.Open, s.Extend, s.Scale, scores[i].Score, want[i].Score)
 			}
 		}
 	}
@@ -220,11 +226,13 @@ func TestKernelSaturation(t *testing.T) {
 			}
 			restore, _ := useKernel(k)
 			got := make([]End, len(qs))
-			scoreBatch(p, qs, got)
+			scoreBatch(p, qs, got, false)
+			scores := make([]End, len(qs))
+			scoreBatch(p, qs, scores, true)
 			restore()
 			for i := range qs {
-				if got[i] != want[i] {
-					t.Fatalf("%d aa, kernel %s, query %d: %+v, want %+v", n, k, i, got[i], want[i])
+				if got[i] != want[i] || scores[i].Score != want[i].Score {
+					t.Fatalf("%d aa, kernel %s, query %d: %+v (score only %d), want %+v", n, k, i, got[i], scores[i].Score, want[i])
 				}
 			}
 		}

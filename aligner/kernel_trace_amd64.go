@@ -72,7 +72,7 @@ func alignBatchSIMD(ks *simdKernel, p *Profile, queries [][]byte, qs [][]uint8, 
 		for _, i := range part {
 			batch = append(batch, qs[i])
 		}
-		trRow := w.run(k, s, a, batch, res, status, &w.flags)
+		trRow := w.run(k, k.trace, s, a, batch, res, status, &w.flags)
 		for l, i := range part {
 			if status[l] == laneOK {
 				out[i] = walkFlags(p, queries[i], qs[i], res[l], w.flags[l*32/L:], trRow)

@@ -14,7 +14,7 @@ func (n *Native) ScoreBatch(p *Profile, queries [][]byte) ([]int64, error) {
 		return nil, err
 	}
 	ends := make([]End, len(qs))
-	scoreBatch(p, qs, ends)
+	scoreBatch(p, qs, ends, true)
 	scores := make([]int64, len(ends))
 	for i, e := range ends {
 		scores[i] = e.Score
@@ -43,7 +43,7 @@ func (n *Native) AlignBatch(p *Profile, queries [][]byte) ([]*Alignment, error) 
 		}
 	}
 	ends := make([]End, len(rest))
-	scoreBatch(p, restQs, ends)
+	scoreBatch(p, restQs, ends, false)
 	for k, i := range rest {
 		if out[i], err = n.traceEnd(p, queries[i], qs[i], ends[k]); err != nil {
 			return nil, fmt.Errorf("%w (batch query %d)", err, i)
