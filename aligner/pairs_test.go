@@ -264,6 +264,9 @@ func letterPairs() []pair {
 		mk("lettersCase", "MKWHP"+all+"WCHPM", "mkwhp"+strings.ToLower(all)+"wchpm"),
 		mk("lettersMixed", "mkwhp"+strings.ToLower(all)+"WCHPM", "MKWHP"+all+"wchpm"),
 		mk("lettersRev", "MKWHP"+all+"WCHPM", "MKWHP*ZYXWVUTSRQPONMLKJIHGFEDCBAWCHPM"),
+		// The best cell is in the first row: water aligns W/W but reports
+		// the best interior score, 8.0.
+		mk("quirkFirstCell", "WP", "WC"),
 	}
 }
 

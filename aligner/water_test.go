@@ -215,6 +215,7 @@ func TestWaterGolden(t *testing.T) {
 	if len(pairs) < 90 {
 		t.Fatalf("only %d golden pairs", len(pairs))
 	}
+	noScore, notMax := 0, 0
 	for _, pr := range pairs {
 		b, err := os.ReadFile(filepath.Join(waterDir, pr.Name+".srspair"))
 		if err != nil {
@@ -231,8 +232,18 @@ func TestWaterGolden(t *testing.T) {
 		if err := compareWater(s, res[0], al); err != nil {
 			t.Errorf("%s:\n%v", pr.Name, err)
 		}
+		switch end := scoreEndGeneric(NewProfile(s, cleanLikeWater(pr.Ref.Seq)), s.Matrix.Encode(cleanLikeWater(pr.Query.Seq))); {
+		case end.Score == NoScore:
+			noScore++
+		case end.Score != end.Max:
+			notMax++
+		}
 	}
-	t.Logf("%d golden water outputs match", len(pairs))
+	// The goldens must keep covering water's odd scores.
+	if noScore == 0 || notMax == 0 {
+		t.Errorf("goldens cover %d single-residue (no score) and %d score-is-not-max-H cases; want both", noScore, notMax)
+	}
+	t.Logf("%d golden water outputs match (%d without a score, %d whose score is not max H)", len(pairs), noScore, notMax)
 }
 
 func writeGoldens(t *testing.T) {
