@@ -78,6 +78,8 @@ type mutation struct {
 var conventionBreaks = []mutation{
 	{"emit renamed", "modules/wtalign/align/main.nf", "emit: alignments", "emit: alignment", "outputs are"},
 	{"no versions topic", "modules/wtalign/align/main.nf", "topic: versions, ", "", "topic: versions"},
+	// Groovy parses this (a command chain), Nextflow would not: only the conventions check sees it.
+	{"missing comma in tuple", "modules/wtalign/align/main.nf", "tuple val(meta), path(proteins)", "tuple val(meta) path(proteins)", "first input"},
 	{"tag", "modules/wtalign/align/main.nf", `tag "${meta.id}"`, `tag "${meta}"`, `tag "${meta.id}"`},
 	{"label", "modules/wtalign/align/main.nf", "label 'process_medium'", "label 'medium'", "resource label"},
 	{"process name", "modules/wtalign/align/main.nf", "process WTALIGN_ALIGN {", "process WTALIGN_ALIGNER {", "want WTALIGN_ALIGN"},
