@@ -100,16 +100,67 @@ type interWork struct {
 
 var interPool = sync.Pool{New: func() any { return new(interWork) }}
 
-// aligned returns n zeroed bytes of *buf starting at a 64-byte boundary.
-func aligned(buf *[]byte, n int) []byte {
+// aligned returns n bytes of *buf starting at a 64-byte boundary, zeroed
+// if zero is set.
+func aligned(buf *[]byte, n int, zero bool) []byte {
 	if cap(*buf) < n+64 {
 		*buf = make([]byte, n+64)
 	}
 	b := (*buf)[:n+64]
 	off := int(-uintptr(unsafe.Pointer(&b[0])) & 63)
 	b = b[off : off+n]
-	clear(b)
+	if zero {
+		clear(b)
+	}
 	return b
+}
+
+func lanes16(b []byte) []int16 { return unsafe.Slice((*int16)(unsafe.Pointer(&b[0])), len(b)/2) }
+func lanes32(b []byte) []int32 { return unsafe.Slice((*int32)(unsafe.Pointer(&b[0])), len(b)/4) }
+
+// firstRow computes water's first row for each lane (query) l: H(0,j) into
+// h[j*L+l] and F(1,j) = max(H(0,j) - open, 0) into f (the kernels keep F
+// >= 0) for j >= 1, H(0,0) into col0H[l], and the row's first maximum into
+// gMax[l], endCol[l]. Values saturate to the lane type; a saturated lane
+// reaches the limit and is rescored with wider lanes.
+func firstRow[T int16 | int32](s *Scoring, a0 uint8, qs [][]uint8, L int, h, f, col0H, gMax, endCol []T) {
+	open, ext := int64(s.Open), int64(s.Extend)
+	row := s.Row(a0)
+	hi := int64(math.MaxInt16)
+	if unsafe.Sizeof(T(0)) == 4 {
+		hi = math.MaxInt32
+	}
+	for l, q := range qs {
+		best, bestJ := int64(0), 0
+		var prev int64
+		var prevLeft bool
+		for j, c := range q {
+			res := int64(row[c])
+			var fnew int64
+			if j > 0 {
+				fnew = prev - pick(prevLeft, ext, open)
+			}
+			switch {
+			case res > fnew && res > 0:
+				prev, prevLeft = res, false
+			case fnew > 0:
+				prev, prevLeft = fnew, true
+			default:
+				prev, prevLeft = 0, false
+			}
+			if prev > best {
+				best, bestJ = prev, j
+			}
+			hv := T(min(prev, hi))
+			if j == 0 {
+				col0H[l] = hv
+				continue
+			}
+			h[j*L+l] = hv
+			f[j*L+l] = T(min(max(prev-open, 0), hi))
+		}
+		gMax[l], endCol[l] = T(min(best, hi)), T(bestJ)
+	}
 }
 
 // Lane accessors of little-endian vectors.
@@ -132,15 +183,6 @@ func broadcast(v []byte, w int, x int64) {
 	for l := 0; l < len(v)/w; l++ {
 		putLane(v, w, l, x)
 	}
-}
-
-// clampLane saturates x to the lane range (only 16-bit lanes can need it;
-// a clamped value reaches the saturation limit and is rescored).
-func clampLane(w int, x int64) int64 {
-	if w == 2 {
-		return max(math.MinInt16, min(math.MaxInt16, x))
-	}
-	return x
 }
 
 // Lane outcomes of one kernel run.
@@ -181,7 +223,7 @@ func (w *interWork) run(k *interKernel, fn func(*interArgs), s *Scoring, a []uin
 	size := s.Matrix.Size()
 	var args interArgs
 	if k.perm {
-		prof := aligned(&w.pBuf, size*64)
+		prof := aligned(&w.pBuf, size*64, true)
 		for c := range size {
 			t := prof[c*64 : (c+1)*64]
 			row := s.Row(uint8(c))
@@ -190,14 +232,15 @@ func (w *interWork) run(k *interKernel, fn func(*interArgs), s *Scoring, a []uin
 			}
 			putLane(t, 2, padCode, pad)
 		}
-		codes := aligned(&w.cBuf, n*vb)
+		codes := aligned(&w.cBuf, n*vb, false)
+		c16 := lanes16(codes)
 		for i, c := range w.tr {
-			*(*uint16)(unsafe.Pointer(&codes[2*i])) = uint16(c)
+			c16[i] = int16(c)
 		}
 		args.prof, args.pstride, args.codes = unsafe.Pointer(&prof[0]), 64, unsafe.Pointer(&codes[0])
 	} else {
 		stride := n * vb
-		prof := aligned(&w.pBuf, size*stride)
+		prof := aligned(&w.pBuf, size*stride, false)
 		var sub [padCode + 1]int64
 		for c := range size {
 			row := s.Row(uint8(c))
@@ -207,12 +250,12 @@ func (w *interWork) run(k *interKernel, fn func(*interArgs), s *Scoring, a []uin
 			sub[padCode] = pad
 			base := prof[c*stride : (c+1)*stride]
 			if we == 2 {
-				v := unsafe.Slice((*int16)(unsafe.Pointer(&base[0])), n*L)
+				v := lanes16(base)
 				for i, x := range w.tr {
 					v[i] = int16(sub[x])
 				}
 			} else {
-				v := unsafe.Slice((*int32)(unsafe.Pointer(&base[0])), n*L)
+				v := lanes32(base)
 				for i, x := range w.tr {
 					v[i] = int32(sub[x])
 				}
@@ -221,50 +264,16 @@ func (w *interWork) run(k *interKernel, fn func(*interArgs), s *Scoring, a []uin
 		args.prof, args.pstride = unsafe.Pointer(&prof[0]), uintptr(stride)
 	}
 
-	// Row 0 (water's first-row recurrence), its best cells and F(1, j).
-	h := aligned(&w.hBuf, n*vb)
-	f := aligned(&w.fBuf, n*vb)
+	// Row 0 (water's first-row recurrence), its best cells and F(1, j);
+	// padding columns keep H = F = 0 from aligned.
+	h := aligned(&w.hBuf, n*vb, true)
+	f := aligned(&w.fBuf, n*vb, true)
 	st := &w.st
 	*st = interState{}
-	row0 := s.Row(a[0])
-	for l := range L {
-		best, bestJ := int64(-1), int64(0)
-		var prev int64
-		var prevLeft bool
-		var q []uint8
-		if l < len(qs) {
-			q = qs[l]
-		}
-		for j := range n {
-			var hv int64
-			if j < len(q) {
-				res := int64(row0[q[j]])
-				var fnew int64
-				if j > 0 {
-					fnew = prev - pick(prevLeft, ext, open)
-				}
-				switch {
-				case res > fnew && res > 0:
-					prev, prevLeft = res, false
-				case fnew > 0:
-					prev, prevLeft = fnew, true
-				default:
-					prev, prevLeft = 0, false
-				}
-				hv = prev
-				if hv > best {
-					best, bestJ = hv, int64(j)
-				}
-			}
-			if j == 0 {
-				putLane(st.col0H[:], we, l, clampLane(we, hv))
-				continue
-			}
-			putLane(h[j*vb:], we, l, clampLane(we, hv))
-			putLane(f[j*vb:], we, l, clampLane(we, max(hv-open, 0))) // the kernels keep E, F >= 0
-		}
-		putLane(st.gMax[:], we, l, clampLane(we, max(best, 0)))
-		putLane(st.endCol[:], we, l, bestJ)
+	if we == 2 {
+		firstRow(s, a[0], qs, L, lanes16(h), lanes16(f), lanes16(st.col0H[:]), lanes16(st.gMax[:]), lanes16(st.endCol[:]))
+	} else {
+		firstRow(s, a[0], qs, L, lanes32(h), lanes32(f), lanes32(st.col0H[:]), lanes32(st.gMax[:]), lanes32(st.endCol[:]))
 	}
 	broadcast(st.open[:vb], we, open)
 	broadcast(st.ext[:vb], we, ext)
