@@ -22,7 +22,8 @@ import (
 //     the walk has reached.
 //
 // Small rectangles (up to smallCells) skip step 2: one block holds them.
-// A 35,000-aa identical pair needs about 85 MB.
+// A 35,000-aa identical pair allocates about 100 MB in all (the full
+// matrices would need 11 GB).
 //
 // The zero value is ready to use; a Native must not be copied after first
 // use. It is safe for concurrent use.
