@@ -118,3 +118,20 @@ func TestTraceKernel(t *testing.T) {
 		checkTrace(t, s, "random", ref, qs)
 	}
 }
+
+// FuzzTrace compares the SIMD traceback with Oracle on one reference and
+// a batch of three queries cut from the fuzzed bytes.
+func FuzzTrace(f *testing.F) {
+	for _, pr := range tiePairs(f)[:20] {
+		f.Add(pr.Ref.Seq, pr.Query.Seq, pr.Ref.Seq, uint8(0))
+	}
+	f.Add([]byte("MKWVQQQQ"), []byte("MKWQQ"), []byte("WW"), uint8(40))
+	f.Fuzz(func(t *testing.T, ref, q1, q2 []byte, gaps uint8) {
+		ref, q1, q2 = cleanLikeWater(ref), cleanLikeWater(q1), cleanLikeWater(q2)
+		if len(ref) == 0 || len(q1) == 0 || len(q2) == 0 || len(ref)*(len(q1)+len(q2)) > 1e6 {
+			t.Skip()
+		}
+		s := mustScoring(t, "EBLOSUM62", float64(gaps%31)/2, float64(gaps/31%5)/2)
+		checkTrace(t, s, "fuzz", ref, [][]byte{q1, q2, append(q1, q2...)})
+	})
+}
