@@ -12,7 +12,7 @@
 #   -j LIST       thread counts to run (default "1 2")
 #   -r R          repetitions; the table keeps each run's fastest (default 1)
 #   --skip LIST   comma-separated tools to leave out:
-#                 water,parasail_trace,parasail_score,ssw
+#                 engine,water,parasail_trace,parasail_score,ssw
 #   --keep DIR    keep the data and outputs in DIR (default: a temp dir)
 #
 # Run from the repository root or anywhere inside it. Needs go, and for the
@@ -21,10 +21,16 @@
 # extend 1, which is water's 10/0.5 exactly. GCUPS counts reference length
 # x query length for every query against its own wild type.
 #
+# Rows: wtalign is the whole `wtalign align` (FASTA to JSON with mutation
+# calls); engine is benchmarks/cmd/engine, the alignment engine alone through
+# Native.AlignBatch (water's alignment and statistics, TSV out), which is
+# what the pipeline gets once it hands batches to AlignBatch.
+#
 # Multi-threaded runs: wtalign -j N and parasail -t N use N threads in one
 # process; water and ssw_test are single-threaded, so N threads means the
 # queries of each wild type split in N parts run N processes at a time.
-# Peak RSS is the largest single process.
+# Peak RSS is the largest single process. time/wtalign is the tool's wall
+# time over wtalign's at the same thread count: above 1, wtalign is faster.
 set -euo pipefail
 
 n=1000
@@ -56,7 +62,7 @@ have() { command -v "$1" >/dev/null 2>&1; }
 [ -x /usr/bin/time ] || { echo "compare.sh: /usr/bin/time missing (apt-get install -y time)" >&2; exit 1; }
 
 echo "== building wtalign and generating $n variants in $work" >&2
-(cd "$root" && go build -o "$work/wtalign" ./cmd/wtalign)
+(cd "$root" && go build -o "$work/wtalign" ./cmd/wtalign && go build -o "$work/engine" ./benchmarks/cmd/engine)
 (cd "$root" && go run ./benchmarks/cmd/gen -n "$n" -seed 1 -wildtypes benchmarks/testdata/wildtypes.faa -o "$work/data")
 q="$work/data/variants_$n.faa"
 wt="$work/data/wildtypes.faa"
@@ -155,6 +161,9 @@ for rep in $(seq 1 "$reps"); do
 	for t in $threads; do
 		rm -f "wtalign_$t.json" "wtalign_$t.json".* # no resume from an earlier run
 		run wtalign "$t" ./wtalign align -q --assign name -r "$wt" -o "wtalign_$t.json" -j "$t" "$q"
+		if ! skipped engine; then
+			run engine "$t" ./engine -r "$wt" -j "$t" -o "engine_$t.tsv" "$q"
+		fi
 		if ! skipped water && have water; then
 			run water "$t" bash -c "$(declare -f jobs_for); genes='$genes'; jobs_for $t | xargs -P $t -L 1 ./water_job.sh"
 		fi
@@ -172,15 +181,14 @@ done
 
 echo
 printf '%d variants of %s; %s cells; %s\n' "$n" "$(echo $genes | tr ' ' ',')" "$cells" "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
-printf '%-16s %7s %10s %8s %10s %14s\n' tool threads wall_s GCUPS peak_MB vs_wtalign
+printf '%-16s %7s %10s %8s %10s %12s\n' tool threads wall_s GCUPS peak_MB time/wtalign
 for t in $threads; do
 	base=${wall["wtalign $t"]:-}
-	for name in wtalign water parasail_trace parasail_score ssw; do
+	for name in wtalign engine water parasail_trace parasail_score ssw; do
 		key="$name $t"
 		[ -n "${wall[$key]:-}" ] || continue
 		awk -v name="$name" -v t="$t" -v s="${wall[$key]}" -v m="${rss[$key]}" -v c="$cells" -v b="$base" 'BEGIN {
-			ratio = (b != "" && b > 0) ? sprintf("%.2fx slower", s / b) : "-"
-			if (name == "wtalign") ratio = "1"
-			printf "%-16s %7s %10.2f %8.3f %10.1f %14s\n", name, t, s, c / s / 1e9, m / 1024, ratio }'
+			ratio = (b != "" && b > 0) ? sprintf("%.2f", s / b) : "-"
+			printf "%-16s %7s %10.2f %8.3f %10.1f %12s\n", name, t, s, c / s / 1e9, m / 1024, ratio }'
 	done
 done
