@@ -14,8 +14,10 @@ type Pair struct {
 
 // PairResult is a batch engine's answer for one Pair.
 type PairResult struct {
-	Aln          *aligner.Alignment
-	FallbackUsed bool // the engine's batch failed and a fallback engine aligned it
+	Aln          *aligner.Alignment // nil when only Score is known
+	Score        int64              // water's score
+	Scored       bool               // Score is set
+	FallbackUsed bool               // the engine's batch failed and a fallback engine aligned it
 	Err          error
 }
 
@@ -52,6 +54,9 @@ func (job *Job) prealign(ctx context.Context, ba BatchAligner, items []item) ([]
 		return nil, err
 	}
 	for k, r := range res {
+		if r.Aln != nil {
+			r.Score, r.Scored = r.Aln.Score, true
+		}
 		i := owner[k]
 		if out[i] == nil {
 			out[i] = map[*Ref]PairResult{}
@@ -59,4 +64,103 @@ func (job *Job) prealign(ctx context.Context, ba BatchAligner, items []item) ([]
 		out[i][pairs[k].Ref] = r
 	}
 	return out, nil
+}
+
+// multiAligner is implemented by engines with a multi-query pass (the
+// native engine's inter-sequence SIMD kernels): a work unit's queries are
+// scored and aligned per reference in one call each.
+type multiAligner interface {
+	ScoreBatch(p *aligner.Profile, queries [][]byte) ([]int64, error)
+	AlignBatch(p *aligner.Profile, queries [][]byte) ([]*aligner.Alignment, error)
+}
+
+// prealignMulti gives every valid item of a work unit the score of each
+// candidate reference and the alignment to its best one. Results equal
+// pair-by-pair alignment; on a batch error it returns nil and the items
+// are aligned one by one, so a bad record fails alone.
+func (job *Job) prealignMulti(ma multiAligner, items []item) []map[*Ref]PairResult {
+	out := make([]map[*Ref]PairResult, len(items))
+	var idx []int
+	var cands [][]*Ref
+	for i, it := range items {
+		if it.err != nil {
+			continue
+		}
+		if refs, _ := job.Assigner.Candidates(it.rec); refs != nil {
+			idx = append(idx, i)
+			cands = append(cands, refs)
+			out[i] = map[*Ref]PairResult{}
+		}
+	}
+	if len(idx) == 0 {
+		return out
+	}
+	// Score every candidate that is not the only one (best mode).
+	byRef := map[*Ref][]int{} // reference -> positions in idx, in order
+	var order []*Ref
+	for k, refs := range cands {
+		if len(refs) == 1 {
+			continue
+		}
+		for _, r := range refs {
+			if _, seen := byRef[r]; !seen {
+				order = append(order, r)
+			}
+			byRef[r] = append(byRef[r], k)
+		}
+	}
+	for _, r := range order {
+		ks := byRef[r]
+		qs := make([][]byte, len(ks))
+		for n, k := range ks {
+			qs[n] = items[idx[k]].rec.Seq
+		}
+		scores, err := ma.ScoreBatch(r.Profile, qs)
+		if err != nil {
+			return nil
+		}
+		for n, k := range ks {
+			out[idx[k]][r] = PairResult{Score: scores[n], Scored: true}
+		}
+	}
+	// Align each item to its chosen reference.
+	toAlign := map[*Ref][]int{}
+	order = order[:0]
+	for k, refs := range cands {
+		best := refs[0]
+		if len(refs) > 1 {
+			best = bestScored(refs, out[idx[k]])
+		}
+		if _, seen := toAlign[best]; !seen {
+			order = append(order, best)
+		}
+		toAlign[best] = append(toAlign[best], k)
+	}
+	for _, r := range order {
+		ks := toAlign[r]
+		qs := make([][]byte, len(ks))
+		for n, k := range ks {
+			qs[n] = items[idx[k]].rec.Seq
+		}
+		als, err := ma.AlignBatch(r.Profile, qs)
+		if err != nil {
+			return nil
+		}
+		for n, k := range ks {
+			out[idx[k]][r] = PairResult{Aln: als[n], Score: als[n].Score, Scored: true}
+		}
+	}
+	return out
+}
+
+// bestScored is the reference with the highest score, the earlier one on
+// ties (the rule of Job.pick).
+func bestScored(refs []*Ref, scored map[*Ref]PairResult) *Ref {
+	best := refs[0]
+	for _, r := range refs[1:] {
+		if scored[r].Score > scored[best].Score {
+			best = r
+		}
+	}
+	return best
 }

@@ -63,7 +63,7 @@ func (job *Job) process(it item, pre map[*Ref]PairResult) Result {
 		return fail(variant.StatusError, err.Error())
 	}
 	var al *aligner.Alignment
-	if r, ok := pre[ref]; ok {
+	if r, ok := pre[ref]; ok && r.Aln != nil {
 		al, out.Engine.FallbackUsed, res.FallbackUsed = r.Aln, r.FallbackUsed, r.FallbackUsed
 	} else if al, err = job.Engine.Align(ref.Profile, rec.Seq); err != nil {
 		return fail(variant.StatusError, fmt.Sprintf("%s engine: %v", job.Engine.Name(), err))
@@ -150,8 +150,8 @@ func (job *Job) pick(refs []*Ref, q []byte, pre map[*Ref]PairResult) (*Ref, bool
 	best, bestScore, tie := -1, int64(math.MinInt64), false
 	for i, r := range refs {
 		var s int64
-		if p, done := pre[r]; done {
-			s = p.Aln.Score
+		if p, done := pre[r]; done && p.Scored {
+			s = p.Score
 		} else if ok {
 			v, err := sc.Score(r.Profile, q)
 			if err != nil {

@@ -38,7 +38,7 @@ type Job struct {
 	// the reference does is a premature stop, not a partial.
 	CompleteProteins bool
 	Threads          int // workers; <= 0 means all CPUs
-	BatchSize        int // records per work unit; <= 0 means 16
+	BatchSize        int // records per work unit; <= 0 means 64
 	Skip             int // records of this run already written (resume): read, not aligned, not emitted
 	Shard, Shards    int // process only records whose ordinal % Shards == Shard-1; Shards 0 = all
 	// Copies, from Assigner.Prescan, numbers the queries of one file that
@@ -95,7 +95,7 @@ func Run(ctx context.Context, job *Job, emit func(Result) error, progress func(S
 	}
 	bs := job.BatchSize
 	if bs <= 0 {
-		bs = 16
+		bs = 64
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -117,6 +117,7 @@ func Run(ctx context.Context, job *Job, emit func(Result) error, progress func(S
 		go func() {
 			defer wg.Done()
 			ba, batched := job.Engine.(BatchAligner)
+			ma, multi := job.Engine.(multiAligner)
 			for b := range todo {
 				b.res = make([]Result, len(b.items))
 				var pre []map[*Ref]PairResult
@@ -125,6 +126,8 @@ func Run(ctx context.Context, job *Job, emit func(Result) error, progress func(S
 					if pre, err = job.prealign(ctx, ba, b.items); err != nil {
 						b.items, b.err = nil, err // reported in order, like a read error
 					}
+				} else if multi {
+					pre = job.prealignMulti(ma, b.items)
 				}
 				for i, it := range b.items {
 					var p map[*Ref]PairResult
