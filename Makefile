@@ -17,7 +17,10 @@ demo: build
 	$(BIN) align -r testdata/demo/ref_ecoli_k12_mg1655.faa -o out/variants_alignments.json testdata/demo/variants.faa
 	$(BIN) align -r testdata/demo/ref_ecoli_k12_mg1655.faa -o out/GCF_000005845.2_alignments.json testdata/proteomes/GCF_000005845.2_proteins.faa
 	$(BIN) summarize -o out/cohort_mutations.tsv --json out/summary.json out/variants_alignments.json out/GCF_000005845.2_alignments.json
-	@echo; echo "== cohort table (out/cohort_mutations.tsv) =="; column -t -s "$$(printf '\t')" out/cohort_mutations.tsv | cut -c1-160 | head -60
+	@echo; echo "== calls on the example variants (all rows: out/cohort_mutations.tsv) =="
+	@awk -F'\t' 'NR==1 || $$1=="variants"' out/cohort_mutations.tsv | cut -f2,3,4,5,6,7 | cut -c1-150
+	@echo; echo "== K-12 proteome scan (out/GCF_000005845.2_alignments.json): hits per status =="
+	@awk -F'\t' '$$1=="GCF_000005845.2" {n[$$4]++} END {for (s in n) print "  " s ": " n[s]}' out/cohort_mutations.tsv | sort
 
 # Every test: Go unit, differential, fuzz-seed, CLI and crash tests, the
 # generic kernels again with -tags noasm, and the workflow tests.
