@@ -47,7 +47,8 @@ func checkTrace(t *testing.T, s *Scoring, name string, ref []byte, queries [][]b
 		qs[i] = s.Matrix.Encode(q)
 		longest = max(longest, len(q))
 	}
-	fits := len(ref)*(longest+interUnroll)*32 <= traceMaxBytes
+	cols := (longest - 1 + interUnroll - 1) / interUnroll * interUnroll
+	fits := (len(ref)-1)*cols/2*32 <= traceMaxBytes
 	for _, k := range simdKernels() {
 		if k.k16.trace == nil {
 			continue

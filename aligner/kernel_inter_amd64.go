@@ -5,8 +5,8 @@ package aligner
 import (
 	"cmp"
 	"math"
+	"runtime"
 	"slices"
-	"sync"
 	"unsafe"
 )
 
@@ -98,7 +98,28 @@ type interWork struct {
 	flags                  []byte  // traceback flags (trace kernels)
 }
 
-var interPool = sync.Pool{New: func() any { return new(interWork) }}
+// interFree keeps scratch memory between batches. Unlike a sync.Pool it
+// survives garbage collections: the traceback flags alone are tens of MB
+// per batch, and reallocating them after each GC would let the heap double.
+// It holds at most one work per processor; concurrent batches beyond that
+// allocate and drop their own.
+var interFree = make(chan *interWork, runtime.GOMAXPROCS(0))
+
+func getWork() *interWork {
+	select {
+	case w := <-interFree:
+		return w
+	default:
+		return new(interWork)
+	}
+}
+
+func putWork(w *interWork) {
+	select {
+	case interFree <- w:
+	default:
+	}
+}
 
 // aligned returns n bytes of *buf starting at a 64-byte boundary, zeroed
 // if zero is set.
@@ -287,13 +308,13 @@ func (w *interWork) run(k *interKernel, fn func(*interArgs), s *Scoring, a []uin
 	args.nblk = uintptr(nblk)
 	args.st = st
 	if tr != nil {
-		trRow = (n - 1) * 32
+		trRow = (n - 1) / 2 * 32
 		*tr = growSlice(*tr, (len(a)-1)*trRow)
-		for b := range st.bits {
+		for b, v := range [...]byte{traceLeft, traceDown, traceZero, traceEOpen, traceFOpen} {
 			for x := range st.bits[b] {
-				st.bits[b][x] = 1 << b
+				st.bits[b][x] = v
 			}
-			broadcast(st.wbits[b][:], 2, 1<<b)
+			broadcast(st.wbits[b][:], 2, int64(v))
 		}
 		args.tr, args.trRow = unsafe.Pointer(&(*tr)[0]), uintptr(trRow)
 	}
@@ -348,8 +369,8 @@ func scoreBatchSIMD(ks *simdKernel, p *Profile, qs [][]uint8, out []End, scoreOn
 	}
 	slices.SortStableFunc(idx, func(x, y int) int { return cmp.Compare(len(qs[y]), len(qs[x])) })
 
-	w := interPool.Get().(*interWork)
-	defer interPool.Put(w)
+	w := getWork()
+	defer putWork(w)
 	var sat []int
 	// 16-bit lanes for the queries that fit; the rest, and those that
 	// saturate, go to 32-bit lanes.

@@ -8,13 +8,14 @@ import (
 )
 
 // Traceback in SIMD: the trace kernel runs the 16-bit score pass over a
-// batch and also stores, per cell and lane, one byte of flags (the
-// traceFlag bits). walkFlags then replays water's traceback (walkFrom) for
-// each lane from those flags and the first row and column, which are
-// computed here in Go:
+// batch and also stores, per cell and lane, four bits of flags (two cells
+// per byte). walkFlags then replays water's traceback (walkFrom) for each
+// lane from those flags and the first row and column, which are computed
+// here in Go:
 //
-//   - the compass of an interior cell is its flags' left/down bits;
-//   - "H <= 0" after a diagonal step is the zero flag;
+//   - the compass of an interior cell is in its two low bits;
+//   - "H <= 0" after a diagonal step is the value 3 there (the walk never
+//     asks the compass of a cell whose H is 0);
 //   - walkFrom finds a gap's length as the smallest g with
 //     H(y, x-1-g) - open - g*ext == H(y, x). Since E only grows by opening
 //     (E(y,c) = H(y,c-1) - open) or shrinks by ext per column, that holds
@@ -29,16 +30,18 @@ import (
 // no positive interior) and batches whose flags would exceed traceMaxBytes
 // go to Native's scalar traceback instead.
 const (
-	traceLeft  = 1 << 0 // compass: left (gap in the reference)
-	traceDown  = 1 << 1 // compass: down (gap in the query); wins over left
-	traceEOpen = 1 << 2 // E(i,j) == H(i,j-1) - open
-	traceFOpen = 1 << 3 // F(i,j) == H(i-1,j) - open
-	traceZero  = 1 << 4 // H(i,j) == 0
+	traceDir   = 3 // mask of the compass bits
+	traceLeft  = 1 // compass: left (gap in the reference)
+	traceDown  = 2 // compass: down (gap in the query)
+	traceZero  = 3 // H == 0
+	traceEOpen = 4 // E(i,j) == H(i,j-1) - open
+	traceFOpen = 8 // F(i,j) == H(i-1,j) - open
 )
 
-// traceMaxBytes bounds the flags of one batch (32 queries): 48 MB covers
-// 32 queries of 1,200 aa against a 1,200-aa wild type.
-const traceMaxBytes = 48 << 20
+// traceMaxBytes bounds the flags of one batch: 32 MB covers 32 queries of
+// 1,400 aa against a 1,400-aa wild type (the longest K-12 wild type, RpoB,
+// has 1,342).
+const traceMaxBytes = 32 << 20
 
 // alignBatchSIMD sets out[i] to water's alignment of queries[i] (codes
 // qs[i]) for the queries the trace kernel handles, leaving nil the ones
@@ -56,8 +59,8 @@ func alignBatchSIMD(ks *simdKernel, p *Profile, queries [][]byte, qs [][]uint8, 
 		}
 	}
 	slices.SortStableFunc(idx, func(x, y int) int { return cmp.Compare(len(qs[y]), len(qs[x])) })
-	w := interPool.Get().(*interWork)
-	defer interPool.Put(w)
+	w := getWork()
+	defer putWork(w)
 	L := k.lanes()
 	batch := make([][]uint8, 0, L)
 	res := make([]End, L)
@@ -65,7 +68,7 @@ func alignBatchSIMD(ks *simdKernel, p *Profile, queries [][]byte, qs [][]uint8, 
 	for lo := 0; lo < len(idx); lo += L {
 		part := idx[lo:min(lo+L, len(idx))]
 		n := 1 + (len(qs[part[0]])-1+interUnroll-1)/interUnroll*interUnroll
-		if (len(a)-1)*(n-1)*32 > traceMaxBytes {
+		if (len(a)-1)*(n-1)/2*32 > traceMaxBytes {
 			continue
 		}
 		batch = batch[:0]
@@ -81,8 +84,9 @@ func alignBatchSIMD(ks *simdKernel, p *Profile, queries [][]byte, qs [][]uint8, 
 	}
 }
 
-// walkFlags is walkFrom over the kernel's flags of one lane: flag(i, j) is
-// fl[(i-1)*trRow + (j-1)*32] for i, j >= 1.
+// walkFlags is walkFrom over the kernel's flags of one lane: flag(i, j)
+// for i, j >= 1 is in fl[(i-1)*trRow + (j-1)/2*32], the low nibble for odd
+// j.
 func walkFlags(p *Profile, query []byte, q []uint8, end End, fl []byte, trRow int) *Alignment {
 	s, a, ref := p.Scoring, p.Codes, p.Ref
 	open, ext := int64(s.Open), int64(s.Extend)
@@ -92,7 +96,7 @@ func walkFlags(p *Profile, query []byte, q []uint8, end End, fl []byte, trRow in
 	h0c, d0c := make([]int64, ei+1), make([]uint8, ei+1)
 	border(s, a[0], q[:ej+1], false, h0r, d0r)
 	border(s, q[0], a[:ei+1], true, h0c, d0c)
-	flag := func(i, j int) byte { return fl[(i-1)*trRow+(j-1)*32] }
+	flag := func(i, j int) byte { return fl[(i-1)*trRow+(j-1)/2*32] >> (4 * ((j - 1) & 1)) }
 	dir := func(i, j int) uint8 {
 		switch {
 		case i == 0:
@@ -100,11 +104,10 @@ func walkFlags(p *Profile, query []byte, q []uint8, end End, fl []byte, trRow in
 		case j == 0:
 			return d0c[i]
 		}
-		f := flag(i, j)
-		switch {
-		case f&traceDown != 0:
+		switch flag(i, j) & traceDir {
+		case traceDown:
 			return dirDown
-		case f&traceLeft != 0:
+		case traceLeft:
 			return dirLeft
 		}
 		return dirDiag
@@ -116,7 +119,7 @@ func walkFlags(p *Profile, query []byte, q []uint8, end End, fl []byte, trRow in
 		case j == 0:
 			return h0c[i] <= 0
 		}
-		return flag(i, j)&traceZero != 0
+		return flag(i, j)&traceDir == traceZero
 	}
 
 	al := &Alignment{Score: end.Score, RefEnd: ei, QueryEnd: ej}

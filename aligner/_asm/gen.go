@@ -45,7 +45,7 @@ const (
 	stOne    = 576
 	stZero   = 640
 	stH0     = 704  // four vectors: H(i+r, 0) of the rows of a group
-	stBits   = 960  // five 32-byte vectors of bytes 1, 2, 4, 8, 16 (trace flags)
+	stBits   = 960  // five 32-byte vectors of bytes 1, 2, 3, 4, 8 (trace flags)
 	stWBits  = 1120 // the same as 16-bit words (AVX2 trace flags)
 
 	unroll = 4 // columns per loop iteration (interUnroll in Go)
@@ -61,14 +61,17 @@ type kernel struct {
 	score  bool // score only: no first best cell (RefEnd, QueryEnd)
 }
 
-// Traceback flags, one byte per cell and lane (AVX-512) or the low byte of
-// a 16-bit word (AVX2); see trace* in kernel_trace_amd64.go.
+// Traceback flags: a nibble per cell and lane, two columns per byte (the
+// low nibble for the odd column j = 1, 3, ...). Bits 0-1 hold water's
+// compass (0 diagonal, 1 left, 2 down) or 3 where H == 0 (the walk never
+// reads the compass of such a cell); see trace* in kernel_trace_amd64.go.
+// The flag constants in the state are indexed by these.
 const (
-	flagLeft  = 0 // E > H(i-1,j-1) + sub: water's compass says left
-	flagDown  = 1 // F > max(H(i-1,j-1) + sub, E): compass says down
-	flagEOpen = 2 // E(i,j) == H(i,j-1) - open
-	flagFOpen = 3 // F(i,j) == H(i-1,j) - open
-	flagZero  = 4 // H(i,j) == 0
+	flagLeft  = 0 // 1: E > H(i-1,j-1) + sub, and not down
+	flagDown  = 1 // 2: F > max(H(i-1,j-1) + sub, E)
+	flagZero  = 2 // 3: H(i,j) == 0
+	flagEOpen = 3 // 4: E(i,j) == H(i,j-1) - open
+	flagFOpen = 4 // 8: F(i,j) == H(i-1,j) - open
 )
 
 type gen struct {
@@ -218,7 +221,8 @@ type regs struct {
 	t, e, hmo, diag      []int // per row: VPERMW table, E, H-open of the left cell, H of the row above one column left
 	rowMax, rowJ, d      []int // per row: row maximum, its first column, diagonal candidate
 	prof                 []string
-	flags, tmp           int      // trace: flag bytes, scratch
+	flags, tmp, tmp2     int      // trace: flag bytes, scratch
+	pend                 []int    // trace: per row, the flags of the even column
 	trPtr                []string // trace: flag row pointers
 }
 
@@ -257,6 +261,12 @@ func (g *gen) regs(R int) regs {
 	}
 	if g.k.trace {
 		r.flags, r.tmp = alloc(), alloc()
+		if !g.k.avx512 {
+			r.tmp2 = alloc()
+		}
+		for range R {
+			r.pend = append(r.pend, alloc())
+		}
 		r.trPtr = []string{"R13", "R14", "DX"}[:R]
 	}
 	limit := 16
@@ -294,17 +304,29 @@ func (g *gen) traceCell(r regs, q, c, h int) {
 	g.max(f, d, h) // H = max(diag + sub, E, F, 0)
 	g.i("VPTESTNMW %s, %s, K6", g.op(h), g.op(h))
 	y := fmt.Sprintf("Y%d", r.flags)
-	g.i("VMOVDQU8.Z %d(BX), K3, %s", stBits+32*flagLeft, y)
-	for _, b := range []struct{ k, bit int }{{4, flagDown}, {2, flagEOpen}, {5, flagFOpen}, {6, flagZero}} {
-		g.i("VPADDB %d(BX), %s, K%d, %s", stBits+32*b.bit, y, b.k, y)
+	if c%2 == 0 {
+		y = fmt.Sprintf("Y%d", r.pend[q])
 	}
-	g.i("VMOVDQU64 %s, %d(%s)", y, c*32, r.trPtr[q])
+	bit := func(b int) int { return stBits + 32*b }
+	g.i("VMOVDQU8.Z %d(BX), K3, %s", bit(flagLeft), y)
+	g.i("VMOVDQU8 %d(BX), K4, %s", bit(flagDown), y)
+	g.i("VMOVDQU8 %d(BX), K6, %s", bit(flagZero), y)
+	g.i("VPADDB %d(BX), %s, K2, %s", bit(flagEOpen), y, y)
+	g.i("VPADDB %d(BX), %s, K5, %s", bit(flagFOpen), y, y)
+	if c%2 == 1 {
+		g.i("VPSLLW $4, %s, %s", y, y)
+		g.i("VPORD Y%d, %s, %s", r.pend[q], y, y)
+		g.i("VMOVDQU64 %s, %d(%s)", y, c/2*32, r.trPtr[q])
+	}
 }
 
 // traceCellAVX2 is traceCell after the E update, with vector masks: the
 // flags are 16-bit words (their low byte is the flag byte).
 func (g *gen) traceCellAVX2(r regs, q, c, h int) {
 	d, e, f, acc, tmp := r.d[q], r.e[q], r.f, r.flags, r.tmp
+	if c%2 == 0 {
+		acc = r.pend[q]
+	}
 	bit := func(b int) string { return fmt.Sprintf("%d(BX)", stWBits+32*b) }
 	or := func(b int) {
 		g.i("VPAND %s, %s, %s", bit(b), g.op(tmp), g.op(tmp))
@@ -313,10 +335,13 @@ func (g *gen) traceCellAVX2(r regs, q, c, h int) {
 	g.i("VPCMPEQW %s, %s, %s", g.op(r.hmo[q]), g.op(e), g.op(acc))
 	g.i("VPAND %s, %s, %s", bit(flagEOpen), g.op(acc), g.op(acc))
 	g.i("VPCMPGTW %s, %s, %s", g.op(d), g.op(e), g.op(tmp))
-	or(flagLeft)
 	g.max(e, d, d)
-	g.i("VPCMPGTW %s, %s, %s", g.op(d), g.op(f), g.op(tmp))
-	or(flagDown)
+	// left only where not down: down = F > max(diag + sub, E).
+	g.i("VPCMPGTW %s, %s, %s", g.op(d), g.op(f), g.op(r.tmp2))
+	g.i("VPANDN %s, %s, %s", g.op(tmp), g.op(r.tmp2), g.op(tmp))
+	or(flagLeft)
+	g.i("VPAND %s, %s, %s", bit(flagDown), g.op(r.tmp2), g.op(r.tmp2))
+	g.i("VPOR %s, %s, %s", g.op(r.tmp2), g.op(acc), g.op(acc))
 	if q == 0 {
 		g.subClamp(r.open, r.diag[0], tmp, r.zero) // H(i-1,j) - open
 		g.i("VPCMPEQW %s, %s, %s", g.op(tmp), g.op(f), g.op(tmp))
@@ -326,8 +351,12 @@ func (g *gen) traceCellAVX2(r regs, q, c, h int) {
 	or(flagFOpen)
 	g.max(f, d, h) // H = max(diag + sub, E, F, 0)
 	g.i("VPCMPEQW %s, %s, %s", st(stZero), g.op(h), g.op(tmp))
-	or(flagZero)
-	g.store(acc, fmt.Sprintf("%d(%s)", c*32, r.trPtr[q]))
+	or(flagZero) // 3 | anything = 3 in the compass bits
+	if c%2 == 1 {
+		g.i("VPSLLW $4, %s, %s", g.op(acc), g.op(acc))
+		g.i("VPOR %s, %s, %s", g.op(r.pend[q]), g.op(acc), g.op(acc))
+		g.store(acc, fmt.Sprintf("%d(%s)", c/2*32, r.trPtr[q]))
+	}
 }
 
 // group emits the code for R reference rows starting at row R8.
@@ -487,7 +516,7 @@ func (g *gen) group(R int) {
 		g.i("ADDQ $%d, %s", unroll*vb, p)
 	}
 	for _, p := range r.trPtr {
-		g.i("ADDQ $%d, %s", unroll*32, p)
+		g.i("ADDQ $%d, %s", unroll/2*32, p)
 	}
 	g.i("DECQ R12")
 	g.i("JNZ %s", loop)
