@@ -125,6 +125,11 @@ func (job *Job) process(it item, pre map[*Ref]PairResult) Result {
 	if out.NotCovered == nil {
 		out.NotCovered = []variant.Region{}
 	}
+	if ps := job.Sites[ref.ID]; len(ps) > 0 {
+		if out.Sites, err = call.Sites(ref.Seq, ps); err != nil {
+			return fail(variant.StatusError, err.Error())
+		}
+	}
 	return res
 }
 

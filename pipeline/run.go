@@ -45,6 +45,9 @@ type Job struct {
 	// go to the same reference (name and map modes): copy_index and the
 	// multiple_copies flag. Nil leaves them out.
 	Copies map[string]map[string]int
+	// Sites maps reference IDs to positions whose state every hit on that
+	// reference reports (wild_type, mutant, ambiguous, deleted, not_covered).
+	Sites map[string][]int
 }
 
 // Result is one finished record, delivered in input order.

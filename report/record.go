@@ -19,6 +19,7 @@ type Record struct {
 	Flags             []string           `json:"flags"`
 	CopyIndex         int                `json:"copy_index,omitempty"`
 	Mutations         []variant.Mutation `json:"mutations"`
+	Sites             []variant.Site     `json:"sites,omitempty"` // states of the --sites positions on this reference
 	NotCovered        []variant.Region   `json:"not_covered"`
 	NTerminalOverhang int                `json:"n_terminal_overhang"`
 	CTerminalOverhang int                `json:"c_terminal_overhang"`

@@ -34,6 +34,7 @@ type alignOptions struct {
 	Assign           string
 	KeyRegex         string
 	MapFile          string
+	SitesFile        string
 	SkipUnassigned   bool
 	MinIdentity      float64
 	MinRefCoverage   float64
@@ -84,6 +85,7 @@ func (o *alignOptions) addFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.Assign, "assign", "auto", "how queries find their wild type: auto, name, map, best")
 	fs.StringVar(&o.KeyRegex, "key-regex", "", "regular expression whose first group extracts a query's gene key from '>ID description' (references keep the default rule)")
 	fs.StringVar(&o.MapFile, "map", "", "two-column TSV query_id<TAB>reference_id for --assign map")
+	fs.StringVar(&o.SitesFile, "sites", "", "TSV of gene<TAB>position: report each site's state (wild_type, mutant, ambiguous, deleted, not_covered) in every hit on that gene")
 	fs.BoolVar(&o.SkipUnassigned, "skip-unassigned", false, "report queries without a reference as skipped instead of failing")
 	fs.Float64Var(&o.MinIdentity, "min-identity", defaultMinIdentity, "minimum EMBOSS percent identity (over the alignment length) for a hit")
 	fs.Float64Var(&o.MinRefCoverage, "min-ref-coverage", defaultMinRefCoverage, "minimum percent of the reference covered by the alignment for a hit (--assign best only)")
@@ -243,19 +245,20 @@ func parseShard(s string) (k, n int, err error) {
 // effectiveConfig is what identifies a run's results: everything that can
 // change an output byte. Threads, logging and checkpoint cadence are not in it.
 type effectiveConfig struct {
-	Matrix           string  `json:"matrix"`
-	GapOpen          float64 `json:"gap_open"`
-	GapExtend        float64 `json:"gap_extend"`
-	Assign           string  `json:"assign"`
-	KeyRegex         string  `json:"key_regex"`
-	SkipUnassigned   bool    `json:"skip_unassigned"`
-	MinIdentity      float64 `json:"min_identity"`
-	MinRefCoverage   float64 `json:"min_ref_coverage"`
-	MinScore         float64 `json:"min_score"`
-	Format           string  `json:"format"`
-	Engine           string  `json:"engine"`
-	AllowNucleotide  bool    `json:"allow_nucleotide"`
-	CompleteProteins bool    `json:"complete_proteins"`
+	Matrix           string           `json:"matrix"`
+	GapOpen          float64          `json:"gap_open"`
+	GapExtend        float64          `json:"gap_extend"`
+	Assign           string           `json:"assign"`
+	KeyRegex         string           `json:"key_regex"`
+	SkipUnassigned   bool             `json:"skip_unassigned"`
+	MinIdentity      float64          `json:"min_identity"`
+	MinRefCoverage   float64          `json:"min_ref_coverage"`
+	MinScore         float64          `json:"min_score"`
+	Format           string           `json:"format"`
+	Engine           string           `json:"engine"`
+	AllowNucleotide  bool             `json:"allow_nucleotide"`
+	CompleteProteins bool             `json:"complete_proteins"`
+	Sites            map[string][]int `json:"sites,omitempty"`
 }
 
 func runAlign(ctx context.Context, a *app, o *alignOptions, inputs []string, argv []string) (err error) {
@@ -314,6 +317,12 @@ func runAlign(ctx context.Context, a *app, o *alignOptions, inputs []string, arg
 	if err != nil {
 		return err
 	}
+	var sites map[string][]int
+	if o.SitesFile != "" {
+		if sites, err = pipeline.ReadSites(o.SitesFile, refs); err != nil {
+			return err
+		}
+	}
 	pre, err := asg.Prescan(inputs)
 	if err != nil {
 		return err
@@ -339,7 +348,7 @@ func runAlign(ctx context.Context, a *app, o *alignOptions, inputs []string, arg
 		Matrix: m.Name, GapOpen: o.GapOpen, GapExtend: o.GapExtend, Assign: mode, KeyRegex: o.KeyRegex,
 		SkipUnassigned: o.SkipUnassigned, MinIdentity: o.MinIdentity, MinRefCoverage: o.MinRefCoverage,
 		MinScore: o.MinScore, Format: o.Format, Engine: eng.Name(), AllowNucleotide: o.AllowNucleotide,
-		CompleteProteins: o.CompleteProteins,
+		CompleteProteins: o.CompleteProteins, Sites: sites,
 	}
 	w, err := output.Open(output.Options{
 		Out: o.Out, Stdout: a.io.Out, Manifest: o.Manifest, Format: output.Format(o.Format),
@@ -369,7 +378,7 @@ func runAlign(ctx context.Context, a *app, o *alignOptions, inputs []string, arg
 		Inputs: inputs, Assigner: asg, Engine: eng, EngineInfo: info, Scoring: sc,
 		Thresholds:     pipeline.Thresholds{MinIdentity: o.MinIdentity, MinRefCoverage: o.MinRefCoverage, MinScore: o.MinScore},
 		SkipUnassigned: o.SkipUnassigned, AllowNucleotide: o.AllowNucleotide, CompleteProteins: o.CompleteProteins,
-		Threads: o.Threads, BatchSize: ec.batchSize, Skip: done, Shard: shardK, Shards: shardN, Copies: pre.Copies,
+		Threads: o.Threads, BatchSize: ec.batchSize, Skip: done, Shard: shardK, Shards: shardN, Copies: pre.Copies, Sites: sites,
 	}
 	log.Info().Str("engine", eng.Name()).Str("assign", mode).Int("references", len(refs)).
 		Int("threads", o.Threads).Strs("inputs", inputs).Str("out", o.Out).Msg("aligning")
