@@ -27,7 +27,7 @@ func TestInterLayout(t *testing.T) {
 		{"open", unsafe.Offsetof(s.open), 384}, {"ext", unsafe.Offsetof(s.ext), 448},
 		{"oxe", unsafe.Offsetof(s.oxe), 512}, {"one", unsafe.Offsetof(s.one), 576},
 		{"zero", unsafe.Offsetof(s.zero), 640}, {"h0", unsafe.Offsetof(s.h0), 704},
-		{"bits", unsafe.Offsetof(s.bits), 960}, {"wbits", unsafe.Offsetof(s.wbits), 1120},
+		{"bits", unsafe.Offsetof(s.bits), 960}, {"wbits", unsafe.Offsetof(s.wbits), 1088},
 	} {
 		if c.got != c.want {
 			t.Errorf("offset of %s = %d, _asm/gen.go uses %d", c.name, c.got, c.want)

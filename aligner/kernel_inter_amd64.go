@@ -310,7 +310,7 @@ func (w *interWork) run(k *interKernel, fn func(*interArgs), s *Scoring, a []uin
 	if tr != nil {
 		trRow = (n - 1) / 2 * 32
 		*tr = growSlice(*tr, (len(a)-1)*trRow)
-		for b, v := range [...]byte{traceLeft, traceDown, traceZero, traceEOpen, traceFOpen} {
+		for b, v := range [...]byte{traceLeft, traceDown, traceEOpen, traceFOpen} {
 			for x := range st.bits[b] {
 				st.bits[b][x] = v
 			}

@@ -9,21 +9,24 @@ import (
 
 // Traceback in SIMD: the trace kernel runs the 16-bit score pass over a
 // batch and also stores, per cell and lane, four bits of flags (two cells
-// per byte). walkFlags then replays water's traceback (walkFrom) for each
-// lane from those flags and the first row and column, which are computed
-// here in Go:
+// per byte): water's compass, and whether E and F were just opened.
+// walkFlags then replays water's traceback (walkFrom) for each lane from
+// those flags and the first row and column, which are computed here in Go.
+// walkFrom reads H in three places, and each follows from the flags:
 //
-//   - the compass of an interior cell is in its two low bits;
-//   - "H <= 0" after a diagonal step is the value 3 there (the walk never
-//     asks the compass of a cell whose H is 0);
+//   - the walk knows H of the cell it stands on: Max at the end cell, then
+//     H - sub after a diagonal step (the compass said the cell's H is its
+//     diagonal candidate), and the scanned value after a gap;
+//   - "H <= 0" after a diagonal step is that value;
 //   - walkFrom finds a gap's length as the smallest g with
 //     H(y, x-1-g) - open - g*ext == H(y, x). Since E only grows by opening
 //     (E(y,c) = H(y,c-1) - open) or shrinks by ext per column, that holds
 //     exactly when E(y, x-g) was opened from its left neighbour and
 //     extended unchanged up to x, i.e. for the smallest g with the
-//     E-open flag at (y, x-g) (the same for F and columns). When the scan
-//     reaches column 0 (row 0) first, walkFrom's value comes from H of the
-//     first column (row), which is at hand.
+//     E-open flag at (y, x-g) (the same for F and columns); H of the gap's
+//     first cell is then H(y, x) + open + g*ext. When the scan reaches
+//     column 0 (row 0) first, walkFrom's value comes from H of the first
+//     column (row), which is at hand.
 //
 // Every cell the walk reads has H > 0, where clamping E and F at zero in
 // the kernel changes nothing. Lanes the kernel cannot finish (saturated,
@@ -33,7 +36,6 @@ const (
 	traceDir   = 3 // mask of the compass bits
 	traceLeft  = 1 // compass: left (gap in the reference)
 	traceDown  = 2 // compass: down (gap in the query)
-	traceZero  = 3 // H == 0
 	traceEOpen = 4 // E(i,j) == H(i,j-1) - open
 	traceFOpen = 8 // F(i,j) == H(i-1,j) - open
 )
@@ -112,27 +114,19 @@ func walkFlags(p *Profile, query []byte, q []uint8, end End, fl []byte, trRow in
 		}
 		return dirDiag
 	}
-	zero := func(i, j int) bool {
-		switch {
-		case i == 0:
-			return h0r[j] <= 0
-		case j == 0:
-			return h0c[i] <= 0
-		}
-		return flag(i, j)&traceDir == traceZero
-	}
-
+	// cur is H(y, x) of the cell the walk stands on.
 	al := &Alignment{Score: end.Score, RefEnd: ei, QueryEnd: ej}
 	var m, n []byte // reversed aligned reference and query
-	y, x := ei, ej
+	y, x, cur := ei, ej, end.Max
 	for x >= 0 && y >= 0 {
 		switch dir(y, x) {
 		case dirDiag:
 			m = append(m, ref[y])
 			n = append(n, query[x])
+			cur -= int64(s.Sub(a[y], q[x]))
 			y--
 			x--
-			if y >= 0 && x >= 0 && zero(y, x) {
+			if y >= 0 && x >= 0 && cur <= 0 {
 				goto done
 			}
 		case dirLeft:
@@ -152,13 +146,18 @@ func walkFlags(p *Profile, query []byte, q []uint8, end End, fl []byte, trRow in
 				if bimble <= 0 {
 					goto done
 				}
+				cur = h0r[ix]
 			} else {
 				for x-gapcnt > 1 && flag(y, x-gapcnt)&traceEOpen == 0 {
 					gapcnt++
 				}
-				if x-gapcnt == 1 && flag(y, 1)&traceEOpen == 0 &&
-					h0c[y]-open-int64(gapcnt)*ext <= 0 {
+				switch {
+				case flag(y, x-gapcnt)&traceEOpen != 0:
+					cur += open + int64(gapcnt)*ext
+				case h0c[y]-open-int64(gapcnt)*ext <= 0:
 					goto done
+				default:
+					cur = h0c[y]
 				}
 			}
 			for range gapcnt + 1 {
@@ -183,13 +182,18 @@ func walkFlags(p *Profile, query []byte, q []uint8, end End, fl []byte, trRow in
 				if bimble <= 0 {
 					goto done
 				}
+				cur = h0c[iy]
 			} else {
 				for y-gapcnt > 1 && flag(y-gapcnt, x)&traceFOpen == 0 {
 					gapcnt++
 				}
-				if y-gapcnt == 1 && flag(1, x)&traceFOpen == 0 &&
-					h0r[x]-open-int64(gapcnt)*ext <= 0 {
+				switch {
+				case flag(y-gapcnt, x)&traceFOpen != 0:
+					cur += open + int64(gapcnt)*ext
+				case h0r[x]-open-int64(gapcnt)*ext <= 0:
 					goto done
+				default:
+					cur = h0r[x]
 				}
 			}
 			for range gapcnt + 1 {

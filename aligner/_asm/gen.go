@@ -45,8 +45,8 @@ const (
 	stOne    = 576
 	stZero   = 640
 	stH0     = 704  // four vectors: H(i+r, 0) of the rows of a group
-	stBits   = 960  // five 32-byte vectors of bytes 1, 2, 3, 4, 8 (trace flags)
-	stWBits  = 1120 // the same as 16-bit words (AVX2 trace flags)
+	stBits   = 960  // four 32-byte vectors of bytes 1, 2, 4, 8 (trace flags)
+	stWBits  = 1088 // the same as 16-bit words (AVX2 trace flags)
 
 	unroll = 4 // columns per loop iteration (interUnroll in Go)
 )
@@ -63,15 +63,14 @@ type kernel struct {
 
 // Traceback flags: a nibble per cell and lane, two columns per byte (the
 // low nibble for the odd column j = 1, 3, ...). Bits 0-1 hold water's
-// compass (0 diagonal, 1 left, 2 down) or 3 where H == 0 (the walk never
-// reads the compass of such a cell); see trace* in kernel_trace_amd64.go.
-// The flag constants in the state are indexed by these.
+// compass (0 diagonal, 1 left, 2 down); see trace* in
+// kernel_trace_amd64.go. The flag constants in the state are indexed by
+// these.
 const (
 	flagLeft  = 0 // 1: E > H(i-1,j-1) + sub, and not down
 	flagDown  = 1 // 2: F > max(H(i-1,j-1) + sub, E)
-	flagZero  = 2 // 3: H(i,j) == 0
-	flagEOpen = 3 // 4: E(i,j) == H(i,j-1) - open
-	flagFOpen = 4 // 8: F(i,j) == H(i-1,j) - open
+	flagEOpen = 2 // 4: E(i,j) == H(i,j-1) - open
+	flagFOpen = 3 // 8: F(i,j) == H(i-1,j) - open
 )
 
 type gen struct {
@@ -302,7 +301,6 @@ func (g *gen) traceCell(r regs, q, c, h int) {
 		g.i("VPCMPEQW %s, %s, K5", g.op(r.hmo[q-1]), g.op(f))
 	}
 	g.max(f, d, h) // H = max(diag + sub, E, F, 0)
-	g.i("VPTESTNMW %s, %s, K6", g.op(h), g.op(h))
 	y := fmt.Sprintf("Y%d", r.flags)
 	if c%2 == 0 {
 		y = fmt.Sprintf("Y%d", r.pend[q])
@@ -310,7 +308,6 @@ func (g *gen) traceCell(r regs, q, c, h int) {
 	bit := func(b int) int { return stBits + 32*b }
 	g.i("VMOVDQU8.Z %d(BX), K3, %s", bit(flagLeft), y)
 	g.i("VMOVDQU8 %d(BX), K4, %s", bit(flagDown), y)
-	g.i("VMOVDQU8 %d(BX), K6, %s", bit(flagZero), y)
 	g.i("VPADDB %d(BX), %s, K2, %s", bit(flagEOpen), y, y)
 	g.i("VPADDB %d(BX), %s, K5, %s", bit(flagFOpen), y, y)
 	if c%2 == 1 {
@@ -350,8 +347,6 @@ func (g *gen) traceCellAVX2(r regs, q, c, h int) {
 	}
 	or(flagFOpen)
 	g.max(f, d, h) // H = max(diag + sub, E, F, 0)
-	g.i("VPCMPEQW %s, %s, %s", st(stZero), g.op(h), g.op(tmp))
-	or(flagZero) // 3 | anything = 3 in the compass bits
 	if c%2 == 1 {
 		g.i("VPSLLW $4, %s, %s", g.op(acc), g.op(acc))
 		g.i("VPOR %s, %s, %s", g.op(r.pend[q]), g.op(acc), g.op(acc))
