@@ -260,25 +260,38 @@ func (w *interWork) run(k *interKernel, fn func(*interArgs), s *Scoring, a []uin
 		}
 		args.prof, args.pstride, args.codes = unsafe.Pointer(&prof[0]), 64, unsafe.Pointer(&codes[0])
 	} else {
+		// Only the rows of codes the reference uses are read.
 		stride := n * vb
 		prof := aligned(&w.pBuf, size*stride, false)
-		var sub [padCode + 1]int64
+		var used [256]bool
+		for _, c := range a {
+			used[c] = true
+		}
+		var sub16 [256]int16
+		var sub32 [256]int32
 		for c := range size {
-			row := s.Row(uint8(c))
-			for x := range size {
-				sub[x] = int64(row[x])
+			if !used[c] {
+				continue
 			}
-			sub[padCode] = pad
+			row := s.Row(uint8(c))
 			base := prof[c*stride : (c+1)*stride]
 			if we == 2 {
-				v := lanes16(base)
+				for x, v := range row {
+					sub16[x] = int16(v)
+				}
+				sub16[padCode] = int16(pad)
+				v := lanes16(base)[:len(w.tr)]
 				for i, x := range w.tr {
-					v[i] = int16(sub[x])
+					v[i] = sub16[x]
 				}
 			} else {
-				v := lanes32(base)
+				for x, v := range row {
+					sub32[x] = v
+				}
+				sub32[padCode] = int32(pad)
+				v := lanes32(base)[:len(w.tr)]
 				for i, x := range w.tr {
-					v[i] = int32(sub[x])
+					v[i] = sub32[x]
 				}
 			}
 		}
