@@ -82,7 +82,12 @@ func run(refPath, qPath, outPath string, threads, chunk int) error {
 		jobs[k].idx = append(jobs[k].idx, i)
 		jobs[k].seqs = append(jobs[k].seqs, q.Seq)
 	}
-	res := make([]*aligner.Alignment, len(qs))
+	lines := make([]string, len(qs)) // only the TSV lines are kept
+	line := func(id string, al *aligner.Alignment) string {
+		st := s.Stats(al)
+		return fmt.Sprintf("%s\t%.1f\t%d-%d\t%d-%d\t%d\t%d\t%d\t%d\n", id, s.Float(al.Score),
+			al.RefStart+1, al.RefEnd+1, al.QueryStart+1, al.QueryEnd+1, st.Length, st.Identity, st.Similarity, st.Gaps)
+	}
 	errs := make([]error, len(jobs))
 	n := aligner.NewNative()
 	var wg sync.WaitGroup
@@ -96,7 +101,7 @@ func run(refPath, qPath, outPath string, threads, chunk int) error {
 					continue
 				}
 				for x, i := range jobs[k].idx {
-					res[i] = als[x]
+					lines[i] = line(qs[i].ID, als[x])
 				}
 			}
 		})
@@ -118,11 +123,8 @@ func run(refPath, qPath, outPath string, threads, chunk int) error {
 		}
 	}
 	w := bufio.NewWriter(f)
-	for i, q := range qs {
-		al := res[i]
-		st := s.Stats(al)
-		fmt.Fprintf(w, "%s\t%.1f\t%d-%d\t%d-%d\t%d\t%d\t%d\t%d\n", q.ID, s.Float(al.Score),
-			al.RefStart+1, al.RefEnd+1, al.QueryStart+1, al.QueryEnd+1, st.Length, st.Identity, st.Similarity, st.Gaps)
+	for _, l := range lines {
+		w.WriteString(l)
 	}
 	if err := w.Flush(); err != nil {
 		return err
