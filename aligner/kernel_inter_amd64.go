@@ -95,7 +95,7 @@ type interWork struct {
 	st                     interState
 	hBuf, fBuf, pBuf, cBuf []byte
 	tr                     []uint8 // query codes by column then lane
-	flags                  []byte  // traceback flags (trace kernels)
+	flags                  flagMem // traceback flags (trace kernels)
 }
 
 // interFree keeps scratch memory between batches. Unlike a sync.Pool it
@@ -118,6 +118,7 @@ func putWork(w *interWork) {
 	select {
 	case interFree <- w:
 	default:
+		w.flags.free()
 	}
 }
 
@@ -216,9 +217,10 @@ const (
 // run scores qs (at most k.lanes(), each of length >= 2) against a (length
 // >= 2) with fn (k.fn, k.score or k.trace), writing out[l] and status[l]
 // for each query; after k.score only out[l].Score is set. With a non-nil
-// tr, fn must be k.trace, and run returns the flags of cells (i, j >= 1) in tr (resized):
-// byte l*32/k.lanes() of tr[(i-1)*trRow + (j-1)*32:] for lane l.
-func (w *interWork) run(k *interKernel, fn func(*interArgs), s *Scoring, a []uint8, qs [][]uint8, out []End, status []int, tr *[]byte) (trRow int) {
+// tr, fn must be k.trace, and run returns the flags of cells (i, j >= 1),
+// held in tr: for lane l, byte l*32/k.lanes() of
+// flags[(i-1)*trRow + (j-1)/2*32:], the low nibble for odd j.
+func (w *interWork) run(k *interKernel, fn func(*interArgs), s *Scoring, a []uint8, qs [][]uint8, out []End, status []int, tr *flagMem) (trRow int, flags []byte) {
 	L, vb, we := k.lanes(), k.vb, k.w
 	maxLen := 0
 	for _, q := range qs {
@@ -322,14 +324,14 @@ func (w *interWork) run(k *interKernel, fn func(*interArgs), s *Scoring, a []uin
 	args.st = st
 	if tr != nil {
 		trRow = (n - 1) / 2 * 32
-		*tr = growSlice(*tr, (len(a)-1)*trRow)
+		flags = tr.get((len(a) - 1) * trRow)
 		for b, v := range [...]byte{traceLeft, traceDown, traceEOpen, traceFOpen} {
 			for x := range st.bits[b] {
 				st.bits[b][x] = v
 			}
 			broadcast(st.wbits[b][:], 2, int64(v))
 		}
-		args.tr, args.trRow = unsafe.Pointer(&(*tr)[0]), uintptr(trRow)
+		args.tr, args.trRow = unsafe.Pointer(&flags[0]), uintptr(trRow)
 	}
 	fn(&args)
 
@@ -346,7 +348,7 @@ func (w *interWork) run(k *interKernel, fn func(*interArgs), s *Scoring, a []uin
 			out[l] = End{Score: im, Max: gm, RefEnd: int(getLane(st.endRow[:], we, l) & mask), QueryEnd: int(getLane(st.endCol[:], we, l) & mask)}
 		}
 	}
-	return trRow
+	return trRow, flags
 }
 
 // fits32 reports whether 32-bit lanes hold every value of an la x lb

@@ -77,10 +77,10 @@ func alignBatchSIMD(ks *simdKernel, p *Profile, queries [][]byte, qs [][]uint8, 
 		for _, i := range part {
 			batch = append(batch, qs[i])
 		}
-		trRow := w.run(k, k.trace, s, a, batch, res, status, &w.flags)
+		trRow, flags := w.run(k, k.trace, s, a, batch, res, status, &w.flags)
 		for l, i := range part {
 			if status[l] == laneOK {
-				out[i] = walkFlags(p, queries[i], qs[i], res[l], w.flags[l*32/L:], trRow)
+				out[i] = walkFlags(p, queries[i], qs[i], res[l], flags[l*32/L:], trRow)
 			}
 		}
 	}
