@@ -35,7 +35,6 @@ func writeSummarizeInput(t *testing.T, path string, recs ...map[string]any) {
 	}
 }
 
-
 func TestSummarizeCommand(t *testing.T) {
 	dir := t.TempDir()
 	k12 := filepath.Join(dir, "K12_alignments.json")
