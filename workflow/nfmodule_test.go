@@ -516,7 +516,9 @@ func checkEnvironment(dir, tool string) []error {
 
 func checkNFTest(dir, process, tag string) []error {
 	var errs []error
-	fail := func(format string, args ...any) { errs = append(errs, fmt.Errorf("tests/main.nf.test: "+format, args...)) }
+	fail := func(format string, args ...any) {
+		errs = append(errs, fmt.Errorf("tests/main.nf.test: "+format, args...))
+	}
 	data, err := os.ReadFile(filepath.Join(dir, "tests", "main.nf.test"))
 	if err != nil {
 		return []error{err}
