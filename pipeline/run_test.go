@@ -37,7 +37,7 @@ func newJob(t testing.TB, mode string, inputs ...string) *Job {
 	return &Job{
 		Inputs: inputs, Assigner: asg, Engine: aligner.NewNative(), Scoring: sc,
 		EngineInfo: report.Engine{Name: "native", Matrix: "EBLOSUM62", GapOpen: 10, GapExtend: 0.5},
-		Thresholds: Thresholds{MinIdentity: 25, MinRefCoverage: 50, MinScore: 50},
+		Thresholds: Thresholds{MinIdentity: 25, MinRefCoverage: 50, MinScore: 100},
 	}
 }
 

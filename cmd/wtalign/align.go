@@ -63,7 +63,7 @@ type alignOptions struct {
 const (
 	defaultMinIdentity    = 25.0
 	defaultMinRefCoverage = 50.0
-	defaultMinScore       = 50.0
+	defaultMinScore       = 100.0
 )
 
 func defaultThreads() int {
@@ -129,8 +129,9 @@ Assigning queries to wild types (--assign):
         best when it does not.
 
 Default thresholds: 25% identity over at least 50% of the reference with
-a score of at least 50. Unrelated proteins give short local alignments
-(coverage well under 50%) and low scores; real paralogs such as GyrA/ParC
+a score of at least 100. Unrelated proteins give short local alignments
+(coverage well under 50%) or chance alignments of short proteins that
+score under 100 (on the K-12 proteome all such hits scored 54-90); real paralogs such as GyrA/ParC
 (33%) or OmpF/OmpC (60%) pass and are reported with their identity and
 coverage, so a wrong-gene hit is visible rather than silently dropped.
 Under name/map, coverage is not a threshold (a named fragment is reported
