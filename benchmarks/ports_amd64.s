@@ -1,0 +1,121 @@
+//go:build amd64 && !noasm
+
+// Throughput probes for docs/performance.md: independent 16-bit vector
+// maxima (and permutes, mask compares) per loop, to measure how many
+// 512-bit and 256-bit integer operations this CPU retires per cycle.
+
+#include "textflag.h"
+
+// func probeZmmMax(n int)
+TEXT ·probeZmmMax(SB), NOSPLIT, $0-8
+	MOVQ n+0(FP), CX
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+	VPXORQ Z3, Z3, Z3
+	VPXORQ Z4, Z4, Z4
+	VPXORQ Z5, Z5, Z5
+	VPXORQ Z6, Z6, Z6
+	VPXORQ Z7, Z7, Z7
+	VPXORQ Z8, Z8, Z8
+loop:
+	VPMAXSW Z8, Z0, Z0
+	VPMAXSW Z8, Z1, Z1
+	VPMAXSW Z8, Z2, Z2
+	VPMAXSW Z8, Z3, Z3
+	VPMAXSW Z8, Z4, Z4
+	VPMAXSW Z8, Z5, Z5
+	VPMAXSW Z8, Z6, Z6
+	VPMAXSW Z8, Z7, Z7
+	DECQ CX
+	JNZ loop
+	VZEROUPPER
+	RET
+// func probeYmmMax(n int)
+TEXT ·probeYmmMax(SB), NOSPLIT, $0-8
+	MOVQ n+0(FP), CX
+	VPXOR Y0, Y0, Y0
+	VPXOR Y1, Y1, Y1
+	VPXOR Y2, Y2, Y2
+	VPXOR Y3, Y3, Y3
+	VPXOR Y4, Y4, Y4
+	VPXOR Y5, Y5, Y5
+	VPXOR Y6, Y6, Y6
+	VPXOR Y7, Y7, Y7
+	VPXOR Y8, Y8, Y8
+yloop:
+	VPMAXSW Y8, Y0, Y0
+	VPMAXSW Y8, Y1, Y1
+	VPMAXSW Y8, Y2, Y2
+	VPMAXSW Y8, Y3, Y3
+	VPMAXSW Y8, Y4, Y4
+	VPMAXSW Y8, Y5, Y5
+	VPMAXSW Y8, Y6, Y6
+	VPMAXSW Y8, Y7, Y7
+	DECQ CX
+	JNZ yloop
+	VZEROUPPER
+	RET
+// func probeZmmPerm(n int)
+TEXT ·probeZmmPerm(SB), NOSPLIT, $0-8
+	MOVQ n+0(FP), CX
+	VPXORQ Z8, Z8, Z8
+ploop:
+	VPERMW Z8, Z9, Z0
+	VPERMW Z8, Z9, Z1
+	VPERMW Z8, Z9, Z2
+	VPERMW Z8, Z9, Z3
+	VPERMW Z8, Z9, Z4
+	VPERMW Z8, Z9, Z5
+	VPERMW Z8, Z9, Z6
+	VPERMW Z8, Z9, Z7
+	DECQ CX
+	JNZ ploop
+	VZEROUPPER
+	RET
+// func probeZmmMaxCmp(n int)
+TEXT ·probeZmmMaxCmp(SB), NOSPLIT, $0-8
+	MOVQ n+0(FP), CX
+	VPXORQ Z8, Z8, Z8
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+	VPXORQ Z3, Z3, Z3
+cloop:
+	VPMAXSW Z8, Z0, Z0
+	VPCMPGTW Z8, Z9, K1
+	VPMAXSW Z8, Z1, Z1
+	VPCMPGTW Z8, Z9, K2
+	VPMAXSW Z8, Z2, Z2
+	VPCMPGTW Z8, Z9, K3
+	VPMAXSW Z8, Z3, Z3
+	VPCMPGTW Z8, Z9, K4
+	DECQ CX
+	JNZ cloop
+	VZEROUPPER
+	RET
+// func probeZmmYmmMax(n int)
+TEXT ·probeZmmYmmMax(SB), NOSPLIT, $0-8
+	MOVQ n+0(FP), CX
+	VPXORQ Z8, Z8, Z8
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+	VPXORQ Z3, Z3, Z3
+	VPXOR Y4, Y4, Y4
+	VPXOR Y5, Y5, Y5
+	VPXOR Y6, Y6, Y6
+	VPXOR Y7, Y7, Y7
+zyloop:
+	VPMAXSW Z8, Z0, Z0
+	VPMAXSW Y8, Y4, Y4
+	VPMAXSW Z8, Z1, Z1
+	VPMAXSW Y8, Y5, Y5
+	VPMAXSW Z8, Z2, Z2
+	VPMAXSW Y8, Y6, Y6
+	VPMAXSW Z8, Z3, Z3
+	VPMAXSW Y8, Y7, Y7
+	DECQ CX
+	JNZ zyloop
+	VZEROUPPER
+	RET
