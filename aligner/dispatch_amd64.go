@@ -11,11 +11,12 @@ import (
 // simdKernels lists the kernel families this CPU can run, fastest first.
 func simdKernels() []*simdKernel {
 	var ks []*simdKernel
-	bmi := cpuid.CPU.Supports(cpuid.BMI1, cpuid.BMI2)
-	if bmi && cpuid.CPU.Supports(cpuid.AVX512F, cpuid.AVX512BW) {
+	// The AVX-512 kernels also use 256-bit EVEX forms (AVX512VL) for the
+	// traceback flags.
+	if cpuid.CPU.Supports(cpuid.AVX512F, cpuid.AVX512BW, cpuid.AVX512VL) {
 		ks = append(ks, kernelAVX512)
 	}
-	if bmi && cpuid.CPU.Supports(cpuid.AVX2) {
+	if cpuid.CPU.Supports(cpuid.AVX2) {
 		ks = append(ks, kernelAVX2)
 	}
 	return ks
