@@ -37,8 +37,6 @@ type interState struct {
 	one    [64]byte
 	zero   [64]byte
 	h0     [4][64]byte // scratch: H(i,0) of the rows of a group
-	bits   [4][32]byte // the trace flag values (left, down, E-open, F-open) as bytes
-	wbits  [4][32]byte // the same as 16-bit words (AVX2)
 }
 
 //go:noescape

@@ -218,8 +218,8 @@ const (
 // >= 2) with fn (k.fn, k.score or k.trace), writing out[l] and status[l]
 // for each query; after k.score only out[l].Score is set. With a non-nil
 // tr, fn must be k.trace, and run returns the flags of cells (i, j >= 1),
-// held in tr: for lane l, byte l*32/k.lanes() of
-// flags[(i-1)*trRow + (j-1)/2*32:], the low nibble for odd j.
+// held in tr: four 32-bit lane masks (left, down, E-open, F-open) at
+// flags[(i-1)*trRow + (j-1)*16:], bit l*32/k.lanes() for lane l.
 func (w *interWork) run(k *interKernel, fn func(*interArgs), s *Scoring, a []uint8, qs [][]uint8, out []End, status []int, tr *flagMem) (trRow int, flags []byte) {
 	L, vb, we := k.lanes(), k.vb, k.w
 	maxLen := 0
@@ -323,14 +323,8 @@ func (w *interWork) run(k *interKernel, fn func(*interArgs), s *Scoring, a []uin
 	args.nblk = uintptr(nblk)
 	args.st = st
 	if tr != nil {
-		trRow = (n - 1) / 2 * 32
+		trRow = (n - 1) * 16
 		flags = tr.get((len(a) - 1) * trRow)
-		for b, v := range [...]byte{traceLeft, traceDown, traceEOpen, traceFOpen} {
-			for x := range st.bits[b] {
-				st.bits[b][x] = v
-			}
-			broadcast(st.wbits[b][:], 2, int64(v))
-		}
 		args.tr, args.trRow = unsafe.Pointer(&flags[0]), uintptr(trRow)
 	}
 	fn(&args)

@@ -4,15 +4,16 @@ package aligner
 
 import (
 	"cmp"
+	"encoding/binary"
 	"slices"
 )
 
 // Traceback in SIMD: the trace kernel runs the 16-bit score pass over a
-// batch and also stores, per cell and lane, four bits of flags (two cells
-// per byte): water's compass, and whether E and F were just opened.
-// walkFlags then replays water's traceback (walkFrom) for each lane from
-// those flags and the first row and column, which are computed here in Go.
-// walkFrom reads H in three places, and each follows from the flags:
+// batch and also stores, per cell, four lane masks: water's compass (left,
+// down) and whether E and F were just opened. walkFlags then replays
+// water's traceback (walkFrom) for each lane from those flags and the first
+// row and column, which are computed here in Go. walkFrom reads H in three
+// places, and each follows from the flags:
 //
 //   - the walk knows H of the cell it stands on: Max at the end cell, then
 //     H - sub after a diagonal step (the compass said the cell's H is its
@@ -32,17 +33,19 @@ import (
 // the kernel changes nothing. Lanes the kernel cannot finish (saturated,
 // no positive interior) and batches whose flags would exceed traceMaxBytes
 // go to Native's scalar traceback instead.
+//
+// Flags of cell (i, j), i, j >= 1: four little-endian uint32 lane masks at
+// byte (i-1)*trRow + (j-1)*16, in this order.
 const (
-	traceDir   = 3 // mask of the compass bits
-	traceLeft  = 1 // compass: left (gap in the reference)
-	traceDown  = 2 // compass: down (gap in the query)
-	traceEOpen = 4 // E(i,j) == H(i,j-1) - open
-	traceFOpen = 8 // F(i,j) == H(i-1,j) - open
+	traceLeft  = 0 // E > H(i-1,j-1) + sub (the compass says left unless down)
+	traceDown  = 1 // F > max(H(i-1,j-1) + sub, E): the compass says down
+	traceEOpen = 2 // E(i,j) == H(i,j-1) - open
+	traceFOpen = 3 // F(i,j) == H(i-1,j) - open
 )
 
 // traceMaxBytes bounds the flags of one batch: 32 MB covers 32 queries of
 // 1,400 aa against a 1,400-aa wild type (the longest K-12 wild type, RpoB,
-// has 1,342).
+// has 1,342). The flags live outside the Go heap (flagMem).
 const traceMaxBytes = 32 << 20
 
 // alignBatchSIMD sets out[i] to water's alignment of queries[i] (codes
@@ -70,7 +73,7 @@ func alignBatchSIMD(ks *simdKernel, p *Profile, queries [][]byte, qs [][]uint8, 
 	for lo := 0; lo < len(idx); lo += L {
 		part := idx[lo:min(lo+L, len(idx))]
 		n := 1 + (len(qs[part[0]])-1+interUnroll-1)/interUnroll*interUnroll
-		if (len(a)-1)*(n-1)/2*32 > traceMaxBytes {
+		if (len(a)-1)*(n-1)*16 > traceMaxBytes {
 			continue
 		}
 		batch = batch[:0]
@@ -80,16 +83,15 @@ func alignBatchSIMD(ks *simdKernel, p *Profile, queries [][]byte, qs [][]uint8, 
 		trRow, flags := w.run(k, k.trace, s, a, batch, res, status, &w.flags)
 		for l, i := range part {
 			if status[l] == laneOK {
-				out[i] = walkFlags(p, queries[i], qs[i], res[l], flags[l*32/L:], trRow)
+				out[i] = walkFlags(p, queries[i], qs[i], res[l], flags, trRow, uint(l*32/L))
 			}
 		}
 	}
 }
 
-// walkFlags is walkFrom over the kernel's flags of one lane: flag(i, j)
-// for i, j >= 1 is in fl[(i-1)*trRow + (j-1)/2*32], the low nibble for odd
-// j.
-func walkFlags(p *Profile, query []byte, q []uint8, end End, fl []byte, trRow int) *Alignment {
+// walkFlags is walkFrom over the kernel's flags of the lane whose mask bit
+// is bit (see traceLeft).
+func walkFlags(p *Profile, query []byte, q []uint8, end End, fl []byte, trRow int, bit uint) *Alignment {
 	s, a, ref := p.Scoring, p.Codes, p.Ref
 	open, ext := int64(s.Open), int64(s.Extend)
 	ei, ej := end.RefEnd, end.QueryEnd
@@ -98,18 +100,18 @@ func walkFlags(p *Profile, query []byte, q []uint8, end End, fl []byte, trRow in
 	h0c, d0c := make([]int64, ei+1), make([]uint8, ei+1)
 	border(s, a[0], q[:ej+1], false, h0r, d0r)
 	border(s, q[0], a[:ei+1], true, h0c, d0c)
-	flag := func(i, j int) byte { return fl[(i-1)*trRow+(j-1)/2*32] >> (4 * ((j - 1) & 1)) }
+	flag := func(i, j, f int) bool {
+		return binary.LittleEndian.Uint32(fl[(i-1)*trRow+(j-1)*16+4*f:])>>bit&1 != 0
+	}
 	dir := func(i, j int) uint8 {
 		switch {
 		case i == 0:
 			return d0r[j]
 		case j == 0:
 			return d0c[i]
-		}
-		switch flag(i, j) & traceDir {
-		case traceDown:
+		case flag(i, j, traceDown):
 			return dirDown
-		case traceLeft:
+		case flag(i, j, traceLeft):
 			return dirLeft
 		}
 		return dirDiag
@@ -148,11 +150,11 @@ func walkFlags(p *Profile, query []byte, q []uint8, end End, fl []byte, trRow in
 				}
 				cur = h0r[ix]
 			} else {
-				for x-gapcnt > 1 && flag(y, x-gapcnt)&traceEOpen == 0 {
+				for x-gapcnt > 1 && !flag(y, x-gapcnt, traceEOpen) {
 					gapcnt++
 				}
 				switch {
-				case flag(y, x-gapcnt)&traceEOpen != 0:
+				case flag(y, x-gapcnt, traceEOpen):
 					cur += open + int64(gapcnt)*ext
 				case h0c[y]-open-int64(gapcnt)*ext <= 0:
 					goto done
@@ -184,11 +186,11 @@ func walkFlags(p *Profile, query []byte, q []uint8, end End, fl []byte, trRow in
 				}
 				cur = h0c[iy]
 			} else {
-				for y-gapcnt > 1 && flag(y-gapcnt, x)&traceFOpen == 0 {
+				for y-gapcnt > 1 && !flag(y-gapcnt, x, traceFOpen) {
 					gapcnt++
 				}
 				switch {
-				case flag(y-gapcnt, x)&traceFOpen != 0:
+				case flag(y-gapcnt, x, traceFOpen):
 					cur += open + int64(gapcnt)*ext
 				case h0r[x]-open-int64(gapcnt)*ext <= 0:
 					goto done

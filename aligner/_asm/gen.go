@@ -44,9 +44,7 @@ const (
 	stOxe    = 512
 	stOne    = 576
 	stZero   = 640
-	stH0     = 704  // four vectors: H(i+r, 0) of the rows of a group
-	stBits   = 960  // four 32-byte vectors of bytes 1, 2, 4, 8 (trace flags)
-	stWBits  = 1088 // the same as 16-bit words (AVX2 trace flags)
+	stH0     = 704 // four vectors: H(i+r, 0) of the rows of a group
 
 	unroll = 4 // columns per loop iteration (interUnroll in Go)
 )
@@ -61,16 +59,16 @@ type kernel struct {
 	score  bool // score only: no first best cell (RefEnd, QueryEnd)
 }
 
-// Traceback flags: a nibble per cell and lane, two columns per byte (the
-// low nibble for the odd column j = 1, 3, ...). Bits 0-1 hold water's
-// compass (0 diagonal, 1 left, 2 down); see trace* in
-// kernel_trace_amd64.go. The flag constants in the state are indexed by
-// these.
+// Traceback flags: per cell (i, j) and pass of lanes, four 32-bit lane
+// masks at byte (i-1)*trRow + (j-1)*16 of the flags: left, down, E-open,
+// F-open (see kernel_trace_amd64.go). AVX-512 stores its mask registers (bit
+// l for lane l); AVX2 stores VPMOVMSKB of the 16-bit compare results (bits
+// 2l and 2l+1 for lane l).
 const (
-	flagLeft  = 0 // 1: E > H(i-1,j-1) + sub, and not down
-	flagDown  = 1 // 2: F > max(H(i-1,j-1) + sub, E)
-	flagEOpen = 2 // 4: E(i,j) == H(i,j-1) - open
-	flagFOpen = 3 // 8: F(i,j) == H(i-1,j) - open
+	flagLeft  = 0 // E > H(i-1,j-1) + sub
+	flagDown  = 1 // F > max(H(i-1,j-1) + sub, E): water's compass says down
+	flagEOpen = 2 // E(i,j) == H(i,j-1) - open
+	flagFOpen = 3 // F(i,j) == H(i-1,j) - open
 )
 
 type gen struct {
@@ -220,8 +218,7 @@ type regs struct {
 	t, e, hmo, diag      []int // per row: VPERMW table, E, H-open of the left cell, H of the row above one column left
 	rowMax, rowJ, d      []int // per row: row maximum, its first column, diagonal candidate
 	prof                 []string
-	flags, tmp, tmp2     int      // trace: flag bytes, scratch
-	pend                 []int    // trace: per row, the flags of the even column
+	tmp                  int      // trace: scratch
 	trPtr                []string // trace: flag row pointers
 }
 
@@ -259,13 +256,7 @@ func (g *gen) regs(R int) regs {
 		r.d = append(r.d, alloc())
 	}
 	if g.k.trace {
-		r.flags, r.tmp = alloc(), alloc()
-		if !g.k.avx512 {
-			r.tmp2 = alloc()
-		}
-		for range R {
-			r.pend = append(r.pend, alloc())
-		}
+		r.tmp = alloc()
 		r.trPtr = []string{"R13", "R14", "DX"}[:R]
 	}
 	limit := 16
@@ -301,57 +292,34 @@ func (g *gen) traceCell(r regs, q, c, h int) {
 		g.i("VPCMPEQW %s, %s, K5", g.op(r.hmo[q-1]), g.op(f))
 	}
 	g.max(f, d, h) // H = max(diag + sub, E, F, 0)
-	y := fmt.Sprintf("Y%d", r.flags)
-	if c%2 == 0 {
-		y = fmt.Sprintf("Y%d", r.pend[q])
-	}
-	bit := func(b int) int { return stBits + 32*b }
-	g.i("VMOVDQU8.Z %d(BX), K3, %s", bit(flagLeft), y)
-	g.i("VMOVDQU8 %d(BX), K4, %s", bit(flagDown), y)
-	g.i("VPADDB %d(BX), %s, K2, %s", bit(flagEOpen), y, y)
-	g.i("VPADDB %d(BX), %s, K5, %s", bit(flagFOpen), y, y)
-	if c%2 == 1 {
-		g.i("VPSLLW $4, %s, %s", y, y)
-		g.i("VPORD Y%d, %s, %s", r.pend[q], y, y)
-		g.i("VMOVDQU64 %s, %d(%s)", y, c/2*32, r.trPtr[q])
+	for _, m := range []struct{ k, flag int }{{3, flagLeft}, {4, flagDown}, {2, flagEOpen}, {5, flagFOpen}} {
+		g.i("KMOVD K%d, %d(%s)", m.k, c*16+4*m.flag, r.trPtr[q])
 	}
 }
 
-// traceCellAVX2 is traceCell after the E update, with vector masks: the
-// flags are 16-bit words (their low byte is the flag byte).
+// traceCellAVX2 is traceCell after the E update, with vector masks stored
+// through VPMOVMSKB.
 func (g *gen) traceCellAVX2(r regs, q, c, h int) {
-	d, e, f, acc, tmp := r.d[q], r.e[q], r.f, r.flags, r.tmp
-	if c%2 == 0 {
-		acc = r.pend[q]
+	d, e, f, tmp := r.d[q], r.e[q], r.f, r.tmp
+	mask := func(v, flag int) {
+		g.i("VPMOVMSKB %s, AX", g.op(v))
+		g.i("MOVL AX, %d(%s)", c*16+4*flag, r.trPtr[q])
 	}
-	bit := func(b int) string { return fmt.Sprintf("%d(BX)", stWBits+32*b) }
-	or := func(b int) {
-		g.i("VPAND %s, %s, %s", bit(b), g.op(tmp), g.op(tmp))
-		g.i("VPOR %s, %s, %s", g.op(tmp), g.op(acc), g.op(acc))
-	}
-	g.i("VPCMPEQW %s, %s, %s", g.op(r.hmo[q]), g.op(e), g.op(acc))
-	g.i("VPAND %s, %s, %s", bit(flagEOpen), g.op(acc), g.op(acc))
+	g.i("VPCMPEQW %s, %s, %s", g.op(r.hmo[q]), g.op(e), g.op(tmp))
+	mask(tmp, flagEOpen)
 	g.i("VPCMPGTW %s, %s, %s", g.op(d), g.op(e), g.op(tmp))
+	mask(tmp, flagLeft)
 	g.max(e, d, d)
-	// left only where not down: down = F > max(diag + sub, E).
-	g.i("VPCMPGTW %s, %s, %s", g.op(d), g.op(f), g.op(r.tmp2))
-	g.i("VPANDN %s, %s, %s", g.op(tmp), g.op(r.tmp2), g.op(tmp))
-	or(flagLeft)
-	g.i("VPAND %s, %s, %s", bit(flagDown), g.op(r.tmp2), g.op(r.tmp2))
-	g.i("VPOR %s, %s, %s", g.op(r.tmp2), g.op(acc), g.op(acc))
+	g.i("VPCMPGTW %s, %s, %s", g.op(d), g.op(f), g.op(tmp))
+	mask(tmp, flagDown)
 	if q == 0 {
 		g.subClamp(r.open, r.diag[0], tmp, r.zero) // H(i-1,j) - open
 		g.i("VPCMPEQW %s, %s, %s", g.op(tmp), g.op(f), g.op(tmp))
 	} else {
 		g.i("VPCMPEQW %s, %s, %s", g.op(r.hmo[q-1]), g.op(f), g.op(tmp))
 	}
-	or(flagFOpen)
+	mask(tmp, flagFOpen)
 	g.max(f, d, h) // H = max(diag + sub, E, F, 0)
-	if c%2 == 1 {
-		g.i("VPSLLW $4, %s, %s", g.op(acc), g.op(acc))
-		g.i("VPOR %s, %s, %s", g.op(r.pend[q]), g.op(acc), g.op(acc))
-		g.store(acc, fmt.Sprintf("%d(%s)", c/2*32, r.trPtr[q]))
-	}
 }
 
 // group emits the code for R reference rows starting at row R8.
@@ -511,7 +479,7 @@ func (g *gen) group(R int) {
 		g.i("ADDQ $%d, %s", unroll*vb, p)
 	}
 	for _, p := range r.trPtr {
-		g.i("ADDQ $%d, %s", unroll/2*32, p)
+		g.i("ADDQ $%d, %s", unroll*16, p)
 	}
 	g.i("DECQ R12")
 	g.i("JNZ %s", loop)
