@@ -84,6 +84,10 @@ func frame(dst []byte, f Format, first bool, unit []byte) []byte {
 	return append(dst, unit...)
 }
 
+// Encode encodes one record in format f as Writer.WriteEncoded expects it.
+// It is safe for concurrent use.
+func Encode(f Format, r *report.Record) ([]byte, error) { return encodeUnit(f, r) }
+
 // encodeUnit encodes one record without framing: for json one compact
 // line without its newline, for jsonl the line with it, for tsv its rows.
 func encodeUnit(f Format, r *report.Record) ([]byte, error) {

@@ -121,6 +121,19 @@ func (w *Writer) SetTotal(n int) { w.counts.Total = &n }
 // NextOrdinal(). It checkpoints when CheckpointEvery records or
 // CheckpointInterval have passed since the last checkpoint.
 func (w *Writer) Write(ordinal int, rec *report.Record, outcome Outcome) error {
+	if rec == nil {
+		return fmt.Errorf("output: input record %d has no output record", ordinal)
+	}
+	unit, err := encodeUnit(w.format, rec)
+	if err != nil {
+		return err
+	}
+	return w.WriteEncoded(ordinal, rec, unit, outcome)
+}
+
+// WriteEncoded is Write for a record already encoded with Encode (in the
+// writer's format), so callers can encode on worker goroutines.
+func (w *Writer) WriteEncoded(ordinal int, rec *report.Record, unit []byte, outcome Outcome) error {
 	if err := w.usable(); err != nil {
 		return err
 	}
@@ -135,10 +148,6 @@ func (w *Writer) Write(ordinal int, rec *report.Record, outcome Outcome) error {
 			return err
 		}
 		w.retry = &manifest.RetryPoint{Checkpoint: w.point(), Counts: w.counts}
-	}
-	unit, err := encodeUnit(w.format, rec)
-	if err != nil {
-		return err
 	}
 	if err := w.writeUnits(unit); err != nil {
 		return err

@@ -45,6 +45,9 @@ type Job struct {
 	// go to the same reference (name and map modes): copy_index and the
 	// multiple_copies flag. Nil leaves them out.
 	Copies map[string]map[string]int
+	// Encode, when set, serialises each finished record on the worker
+	// goroutine (Result.Encoded), so the ordered writer only copies bytes.
+	Encode func(*report.Record) ([]byte, error)
 	// Sites maps reference IDs to positions whose state every hit on that
 	// reference reports (wild_type, mutant, ambiguous, deleted, not_covered).
 	Sites map[string][]int
@@ -61,6 +64,8 @@ type Result struct {
 	// FallbackUsed says a batch engine failed for this record and its
 	// fallback engine aligned it.
 	FallbackUsed bool
+	// Encoded is Job.Encode's output for Record, made on the worker.
+	Encoded []byte
 }
 
 // Stats are the totals of a run (this invocation only, not resumed work).
@@ -138,6 +143,14 @@ func Run(ctx context.Context, job *Job, emit func(Result) error, progress func(S
 						p = pre[i]
 					}
 					b.res[i] = job.process(it, p)
+					if job.Encode != nil {
+						enc, err := job.Encode(b.res[i].Record)
+						if err != nil {
+							b.items, b.err = b.items[:i], err
+							break
+						}
+						b.res[i].Encoded = enc
+					}
 				}
 				b.res = b.res[:len(b.items)]
 				done <- b

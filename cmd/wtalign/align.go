@@ -379,6 +379,7 @@ func runAlign(ctx context.Context, a *app, o *alignOptions, inputs []string, arg
 		Inputs: inputs, Assigner: asg, Engine: eng, EngineInfo: info, Scoring: sc,
 		Thresholds:     pipeline.Thresholds{MinIdentity: o.MinIdentity, MinRefCoverage: o.MinRefCoverage, MinScore: o.MinScore},
 		SkipUnassigned: o.SkipUnassigned, AllowNucleotide: o.AllowNucleotide, CompleteProteins: o.CompleteProteins,
+		Encode:  func(r *report.Record) ([]byte, error) { return output.Encode(output.Format(o.Format), r) },
 		Threads: o.Threads, BatchSize: ec.batchSize, Skip: done, Shard: shardK, Shards: shardN, Copies: pre.Copies, Sites: sites,
 	}
 	log.Info().Str("engine", eng.Name()).Str("assign", mode).Int("references", len(refs)).
@@ -394,7 +395,7 @@ func runAlign(ctx context.Context, a *app, o *alignOptions, inputs []string, arg
 	bar := newProgress(a, "aligning", todo)
 	start := time.Now()
 	st, runErr := pipeline.Run(ctx, job, func(r pipeline.Result) error {
-		return w.Write(r.Ordinal, r.Record, output.Outcome{Failed: r.Failed, Reason: r.Reason, NoHit: r.NoHit, Skipped: r.Skipped, FallbackUsed: r.FallbackUsed})
+		return w.WriteEncoded(r.Ordinal, r.Record, r.Encoded, output.Outcome{Failed: r.Failed, Reason: r.Reason, NoHit: r.NoHit, Skipped: r.Skipped, FallbackUsed: r.FallbackUsed})
 	}, func(s pipeline.Stats) { bar.set(s.Emitted) })
 	bar.finish()
 
