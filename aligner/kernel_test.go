@@ -312,3 +312,42 @@ func TestAlignBatch(t *testing.T) {
 		t.Fatalf("ScoreBatch with an empty query: %v", err)
 	}
 }
+
+// TestAlignBatchConcurrent: batches from several goroutines (as the
+// pipeline's workers call them) share the scratch free list safely and
+// give the same alignments as one goroutine.
+func TestAlignBatchConcurrent(t *testing.T) {
+	s := mustScoring(t, "EBLOSUM62", 10, 0.5)
+	rng := rand.New(rand.NewPCG(13, 13))
+	ref := randSeq(rng, 400, aminoAcids)
+	var qs [][]byte
+	for range 50 {
+		qs = append(qs, mutate(rng, ref, 1+rng.IntN(30), aminoAcids))
+	}
+	p := NewProfile(s, ref)
+	n := NewNative()
+	want, err := n.AlignBatch(p, qs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			got, err := n.AlignBatch(p, qs)
+			if err == nil {
+				for i := range got {
+					if e := sameAlignment(got[i], want[i]); e != nil {
+						err = fmt.Errorf("query %d: %v", i, e)
+						break
+					}
+				}
+			}
+			errs <- err
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
