@@ -5,10 +5,11 @@ import (
 	"strings"
 )
 
-// threeLetter maps upper-case one-letter codes to HGVS three-letter codes.
-// B, Z, J and X are IUPAC ambiguity codes; U and O are the 21st and 22nd
-// amino acids.
-var threeLetter = map[byte]string{
+// threeLetter maps upper-case one-letter codes to HGVS three-letter codes
+// ("" for bytes that are no code). B, Z, J and X are IUPAC ambiguity codes;
+// U and O are the 21st and 22nd amino acids. An array, not a map: it is
+// read for every alignment column.
+var threeLetter = [256]string{
 	'A': "Ala", 'R': "Arg", 'N': "Asn", 'D': "Asp", 'C': "Cys",
 	'Q': "Gln", 'E': "Glu", 'G': "Gly", 'H': "His", 'I': "Ile",
 	'L': "Leu", 'K': "Lys", 'M': "Met", 'F': "Phe", 'P': "Pro",
@@ -26,8 +27,7 @@ func isAmbiguous(u byte) bool {
 	case 'B', 'Z', 'J', 'X':
 		return true
 	}
-	_, ok := threeLetter[u]
-	return !ok
+	return threeLetter[u] == ""
 }
 
 func upper(c byte) byte {
@@ -48,14 +48,14 @@ func upperString(b []byte) string {
 // oneLetter is the short-form letter of an upper-case residue; letters
 // that are not amino-acid codes at all are written X.
 func oneLetter(u byte) string {
-	if _, ok := threeLetter[u]; ok {
+	if threeLetter[u] != "" {
 		return string(u)
 	}
 	return "X"
 }
 
 func three(u byte) string {
-	if t, ok := threeLetter[u]; ok {
+	if t := threeLetter[u]; t != "" {
 		return t
 	}
 	return "Xaa"

@@ -3,6 +3,7 @@ package variant
 import (
 	"fmt"
 	"slices"
+	"strconv"
 
 	"github.com/wtalign/wtalign/aligner"
 )
@@ -386,8 +387,9 @@ func (c *caller) point(r, q int) {
 	default:
 		m.Type = TypeSubstitution
 	}
-	m.Short = fmt.Sprintf("%c%d%s", ref, r+1, oneLetter(alt))
-	m.HGVS = fmt.Sprintf("p.%s%d%s", three(ref), r+1, three(alt))
+	pos := strconv.Itoa(r + 1)
+	m.Short = string(ref) + pos + oneLetter(alt)
+	m.HGVS = "p." + three(ref) + pos + three(alt)
 	c.muts = append(c.muts, m)
 }
 
