@@ -5,7 +5,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 COMMIT  ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
 LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 
-.PHONY: build demo test test-go test-noasm test-workflows completions check-completions bench fuzz clean
+.PHONY: build demo test test-go test-noasm test-workflows completions check-completions generate generate-check bench bench-compare fuzz clean
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/wtalign
@@ -44,8 +44,23 @@ completions: build
 check-completions:
 	$(GO) test -count=1 -run TestCompletionsUpToDate ./cmd/wtalign/
 
+# The SIMD kernels are generated (aligner/_asm, its own module); the
+# committed kernel_amd64.s must match the generator (checked by test-go too).
+generate:
+	$(GO) generate ./aligner
+
+generate-check:
+	$(GO) test -count=1 -run TestGeneratedKernelsUpToDate ./aligner/
+
+# Benchmarks are never part of `make test`.
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./aligner/ ./benchmarks/...
+
+# wtalign against EMBOSS water, parasail and SSW (docs/performance.md);
+# N=10000 for the issue's set.
+N ?= 1000
+bench-compare:
+	bash benchmarks/compare.sh -n $(N)
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzNative -fuzztime 60s ./aligner/
