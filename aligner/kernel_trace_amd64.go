@@ -118,7 +118,9 @@ func walkFlags(p *Profile, query []byte, q []uint8, end End, fl []byte, trRow in
 	}
 	// cur is H(y, x) of the cell the walk stands on.
 	al := &Alignment{Score: end.Score, RefEnd: ei, QueryEnd: ej}
-	var m, n []byte // reversed aligned reference and query
+	// Reversed aligned reference and query, sized for a near-diagonal
+	// alignment so that they rarely grow.
+	m, n := make([]byte, 0, max(ei, ej)+17), make([]byte, 0, max(ei, ej)+17)
 	y, x, cur := ei, ej, end.Max
 	for x >= 0 && y >= 0 {
 		switch dir(y, x) {

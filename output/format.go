@@ -94,8 +94,14 @@ func encodeUnit(f Format, r *report.Record) ([]byte, error) {
 	if f == TSV {
 		return tsvRows(r), nil
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
+	// Size the buffer for the record (the aligned strings dominate) so the
+	// encoder does not regrow it several times per record.
+	size := 2048 + 64*len(r.Mutations)
+	if r.Alignment != nil {
+		size += 3 * len(r.Alignment.AlignedReference)
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, size))
+	enc := json.NewEncoder(buf)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(r); err != nil {
 		return nil, fmt.Errorf("output: encoding record %q: %w", r.Query.ID, err)
