@@ -129,7 +129,12 @@ func (job *Job) prealignMulti(ma multiAligner, items []item) []map[*Ref]PairResu
 	for k, refs := range cands {
 		best := refs[0]
 		if len(refs) > 1 {
-			best = bestScored(refs, out[idx[k]])
+			scores := make([]int64, len(refs))
+			for i, r := range refs {
+				scores[i] = out[idx[k]][r].Score
+			}
+			b, _ := bestOf(scores)
+			best = refs[b]
 		}
 		if _, seen := toAlign[best]; !seen {
 			order = append(order, best)
@@ -151,16 +156,4 @@ func (job *Job) prealignMulti(ma multiAligner, items []item) []map[*Ref]PairResu
 		}
 	}
 	return out
-}
-
-// bestScored is the reference with the highest score, the earlier one on
-// ties (the rule of Job.pick).
-func bestScored(refs []*Ref, scored map[*Ref]PairResult) *Ref {
-	best := refs[0]
-	for _, r := range refs[1:] {
-		if scored[r].Score > scored[best].Score {
-			best = r
-		}
-	}
-	return best
 }

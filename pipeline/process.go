@@ -152,32 +152,42 @@ func (job *Job) pick(refs []*Ref, q []byte, pre map[*Ref]PairResult) (*Ref, bool
 		return refs[0], false, nil
 	}
 	sc, ok := job.Engine.(scorer)
-	best, bestScore, tie := -1, int64(math.MinInt64), false
+	scores := make([]int64, len(refs))
 	for i, r := range refs {
-		var s int64
 		if p, done := pre[r]; done && p.Scored {
-			s = p.Score
-		} else if ok {
-			v, err := sc.Score(r.Profile, q)
-			if err != nil {
-				return nil, false, fmt.Errorf("%s engine: %w", job.Engine.Name(), err)
-			}
-			s = v
-		} else {
-			al, err := job.Engine.Align(r.Profile, q)
-			if err != nil {
-				return nil, false, fmt.Errorf("%s engine: %w", job.Engine.Name(), err)
-			}
-			s = al.Score
+			scores[i] = p.Score
+			continue
 		}
+		var err error
+		if ok {
+			scores[i], err = sc.Score(r.Profile, q)
+		} else {
+			var al *aligner.Alignment
+			if al, err = job.Engine.Align(r.Profile, q); err == nil {
+				scores[i] = al.Score
+			}
+		}
+		if err != nil {
+			return nil, false, fmt.Errorf("%s engine: %w", job.Engine.Name(), err)
+		}
+	}
+	best, tie := bestOf(scores)
+	return refs[best], tie, nil
+}
+
+// bestOf is the index of the highest score, the earliest on ties, and
+// whether another score equals it.
+func bestOf(scores []int64) (int, bool) {
+	best, tie := 0, false
+	for i, s := range scores[1:] {
 		switch {
-		case best < 0 || s > bestScore:
-			best, bestScore, tie = i, s, false
-		case s == bestScore:
+		case s > scores[best]:
+			best, tie = i+1, false
+		case s == scores[best]:
 			tie = true
 		}
 	}
-	return refs[best], tie, nil
+	return best, tie
 }
 
 func (job *Job) passes(a *report.Alignment, al *aligner.Alignment) bool {
