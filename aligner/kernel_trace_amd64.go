@@ -214,39 +214,3 @@ done:
 	al.AlignedRef, al.AlignedQuery = m, n
 	return al
 }
-
-// border computes water's first row (c = a[0] against seq = query codes,
-// gaps are left moves) or first column (c = q[0] against seq = reference
-// codes, down moves): H and compass.
-func border(s *Scoring, c uint8, seq []uint8, column bool, h []int64, d []uint8) {
-	open, ext := int64(s.Open), int64(s.Extend)
-	gapDir := dirLeft
-	if column {
-		gapDir = dirDown
-	}
-	var prev int64
-	var prevGap bool
-	for k, x := range seq {
-		var res int64
-		if column {
-			res = int64(s.Sub(x, c))
-		} else {
-			res = int64(s.Sub(c, x))
-		}
-		var fnew int64
-		if k > 0 {
-			fnew = prev - pick(prevGap, ext, open)
-		}
-		dk := dirDiag
-		switch {
-		case res > fnew && res > 0:
-			prev = res
-		case fnew > 0:
-			prev, dk = fnew, gapDir
-		default:
-			prev = 0
-		}
-		prevGap = dk == gapDir
-		h[k], d[k] = prev, dk
-	}
-}

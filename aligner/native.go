@@ -134,53 +134,15 @@ func growSlice[T any](b []T, n int) []T {
 
 // column0 fills H and compass of the first column.
 func (w *traceWork) column0() {
-	b0 := w.b[0]
-	var prev int32
-	var prevDown bool
-	for i := range w.rows {
-		res := w.s.Sub(w.a[i], b0)
-		var fnew int32
-		if i > 0 {
-			fnew = prev - pick32(prevDown, w.ext, w.open)
-		}
-		d := dirDiag
-		switch {
-		case res > fnew && res > 0:
-			prev = res
-		case fnew > 0:
-			prev, d = fnew, dirDown
-		default:
-			prev = 0
-		}
-		prevDown = d == dirDown
-		w.c0h[i], w.c0d[i] = prev, d
-	}
+	border(w.s, w.b[0], w.a[:w.rows], true, w.c0h[:w.rows], w.c0d[:w.rows])
 }
 
 // row0 computes H and compass of the first row in columns 0..len(h)-1 and
 // sets f to F after row 0.
 func (w *traceWork) row0(h []int32, d []uint8, f []int32) {
-	row := w.s.Row(w.a[0])
-	var prev int32
-	var prevLeft bool
+	border(w.s, w.a[0], w.b[:len(h)], false, h, d)
 	for j := range h {
-		res := row[w.b[j]]
-		var fnew int32
-		if j > 0 {
-			fnew = prev - pick32(prevLeft, w.ext, w.open)
-		}
-		dj := dirDiag
-		switch {
-		case res > fnew && res > 0:
-			prev = res
-		case fnew > 0:
-			prev, dj = fnew, dirLeft
-		default:
-			prev = 0
-		}
-		prevLeft = dj == dirLeft
-		h[j], d[j] = prev, dj
-		f[j] = prev - w.open - w.ext
+		f[j] = h[j] - w.open - w.ext
 	}
 }
 
