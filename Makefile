@@ -5,7 +5,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 COMMIT  ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
 LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 
-.PHONY: build demo test test-go test-noasm test-workflows completions check-completions generate generate-check bench bench-compare fuzz clean
+.PHONY: build demo test test-go test-noasm test-race test-workflows completions check-completions generate generate-check bench bench-compare fuzz clean
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/wtalign
@@ -26,7 +26,7 @@ demo: build
 # generic kernels again with -tags noasm, and the workflow tests.
 test:
 	bash scripts/test-deps.sh
-	$(MAKE) test-go test-noasm check-completions test-workflows
+	$(MAKE) test-go test-noasm test-race check-completions test-workflows
 
 test-go:
 	$(GO) vet ./...
@@ -34,6 +34,10 @@ test-go:
 
 test-noasm:
 	$(GO) test -count=1 -tags noasm ./aligner/...
+
+# The concurrent parts again under the race detector (short mode).
+test-race:
+	$(GO) test -count=1 -race -short ./pipeline/ ./output/ ./emboss/
 
 test-workflows:
 	bash workflow/test.sh
