@@ -146,30 +146,20 @@ func lanes32(b []byte) []int32 { return unsafe.Slice((*int32)(unsafe.Pointer(&b[
 // gMax[l], endCol[l]. Values saturate to the lane type; a saturated lane
 // reaches the limit and is rescored with wider lanes.
 func firstRow[T int16 | int32](s *Scoring, a0 uint8, qs [][]uint8, L int, h, f, col0H, gMax, endCol []T) {
-	open, ext := int64(s.Open), int64(s.Extend)
-	row := s.Row(a0)
+	open := int64(s.Open)
 	hi := int64(math.MaxInt16)
 	if unsafe.Sizeof(T(0)) == 4 {
 		hi = math.MaxInt32
 	}
+	longest := 0
+	for _, q := range qs {
+		longest = max(longest, len(q))
+	}
+	hs, ds := make([]int64, longest), make([]uint8, longest)
 	for l, q := range qs {
+		border(s, a0, q, false, hs[:len(q)], ds[:len(q)])
 		best, bestJ := int64(0), 0
-		var prev int64
-		var prevLeft bool
-		for j, c := range q {
-			res := int64(row[c])
-			var fnew int64
-			if j > 0 {
-				fnew = prev - pick(prevLeft, ext, open)
-			}
-			switch {
-			case res > fnew && res > 0:
-				prev, prevLeft = res, false
-			case fnew > 0:
-				prev, prevLeft = fnew, true
-			default:
-				prev, prevLeft = 0, false
-			}
+		for j, prev := range hs[:len(q)] {
 			if prev > best {
 				best, bestJ = prev, j
 			}

@@ -69,24 +69,8 @@ func scoreEndGeneric(p *Profile, q []uint8) End {
 	end := End{Score: NoScore, Max: -1}
 
 	// Row 0.
-	row := prof[int(a[0])*lb:][:lb]
-	var prev int64
-	var prevLeft bool
-	for j := range lb {
-		res := int64(row[j])
-		var fnew int64
-		if j > 0 {
-			fnew = prev - pick(prevLeft, ext, open)
-		}
-		switch {
-		case res > fnew && res > 0:
-			prev, prevLeft = res, false
-		case fnew > 0:
-			prev, prevLeft = fnew, true
-		default:
-			prev, prevLeft = 0, false
-		}
-		h[j] = prev
+	border(s, a[0], q, false, h, make([]uint8, lb))
+	for j, prev := range h {
 		f[j] = prev - open - ext
 		if prev > end.Max {
 			end.Max, end.RefEnd, end.QueryEnd = prev, 0, j
