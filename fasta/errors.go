@@ -19,12 +19,14 @@ const (
 	ErrNotFASTA    // the first non-blank character is not '>' (GenBank, FASTQ, raw sequence, binary)
 	ErrTruncated   // truncated or corrupt compressed input
 	ErrDuplicateID // two records of one file share an ID
+	ErrTooLong     // a sequence longer than Options.MaxLength
 	// Record level.
 	ErrEmptyID       // header with no ID ('>' followed by nothing or blanks)
 	ErrEmptyRecord   // no residue left after cleaning (incl. a lone '*')
 	ErrInvalidLetter // a character that is neither a letter, '*', nor one of the removed characters
 	ErrNucleotide    // >= 90% of >= 30 letters are A, C, G, T, U or N
 	ErrInternalStop  // '*' inside a reference sequence
+	ErrBadHeader     // a control character (NUL, ...) in the header line
 )
 
 var kindText = map[ErrKind]string{
@@ -33,11 +35,13 @@ var kindText = map[ErrKind]string{
 	ErrNotFASTA:      "not a FASTA file",
 	ErrTruncated:     "truncated or corrupt compressed input",
 	ErrDuplicateID:   "duplicate ID",
+	ErrTooLong:       "sequence too long",
 	ErrEmptyID:       "empty ID",
 	ErrEmptyRecord:   "empty sequence",
 	ErrInvalidLetter: "invalid letter",
 	ErrNucleotide:    "nucleotide sequence",
 	ErrInternalStop:  "internal stop",
+	ErrBadHeader:     "control character in header",
 }
 
 func (k ErrKind) Error() string {
@@ -48,7 +52,7 @@ func (k ErrKind) Error() string {
 }
 
 // fileLevel reports whether k makes the whole file unusable whatever the role.
-func (k ErrKind) fileLevel() bool { return k >= ErrUnreadable && k <= ErrDuplicateID }
+func (k ErrKind) fileLevel() bool { return k >= ErrUnreadable && k <= ErrTooLong }
 
 // Error describes one problem in one input file.
 type Error struct {

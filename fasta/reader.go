@@ -38,6 +38,9 @@ type Options struct {
 	Role Role
 	// AllowNucleotide accepts sequences that look like DNA or RNA as protein.
 	AllowNucleotide bool
+	// MaxLength, when > 0, is the longest sequence accepted (residues as
+	// written); a longer one stops the file with ErrTooLong.
+	MaxLength int
 }
 
 // Record is one validated FASTA record. It is never reused by the Reader.
@@ -195,6 +198,12 @@ func (r *Reader) Next() (*Record, error) {
 			fatal: kind.fileLevel() || r.opt.Role == Reference}
 	}
 
+	if r.opt.MaxLength > 0 && len(rec.Raw) > r.opt.MaxLength {
+		return r.fail(recErr(ErrTooLong, 0, rec.Line, fmt.Sprintf("sequence of %d characters is longer than the limit of %d (--max-length); no protein is that long: is this a genome or a concatenation?", len(rec.Raw), r.opt.MaxLength)))
+	}
+	if c, ok := controlChar(fr.Name); ok {
+		return r.record(rec, recErr(ErrBadHeader, 0, rec.Line, fmt.Sprintf("header contains %s", quoteByte(c))))
+	}
 	bad := clean(rec)
 	if rec.ID == "" {
 		return r.record(rec, recErr(ErrEmptyID, 0, rec.Line, "empty ID: the header line has no name after '>'"))
@@ -287,4 +296,15 @@ func joinLines(s []byte) []byte {
 		out = append(out, bytes.TrimSuffix(line, []byte{'\r'})...)
 	}
 	return out
+}
+
+// controlChar finds the first control character other than tab in a
+// header: it would be written raw into TSV and JSON consumers' tables.
+func controlChar(h []byte) (byte, bool) {
+	for _, c := range h {
+		if (c < 0x20 && c != '\t') || c == 0x7f {
+			return c, true
+		}
+	}
+	return 0, false
 }

@@ -104,6 +104,21 @@ type Counts struct {
 	Skipped      int  `json:"skipped"`
 	NoHit        int  `json:"no_hit"`
 	FallbackUsed int  `json:"fallback_used"`
+	// Statuses counts the written records by their status (wildtype,
+	// mutant, no_hit, error, ...).
+	Statuses map[string]int `json:"statuses,omitempty"`
+}
+
+// Clone is a copy of c that shares no map with it.
+func (c Counts) Clone() Counts {
+	if c.Statuses != nil {
+		m := make(map[string]int, len(c.Statuses))
+		for k, v := range c.Statuses {
+			m[k] = v
+		}
+		c.Statuses = m
+	}
+	return c
 }
 
 // Failure is one input record that failed; it is in the output too.

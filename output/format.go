@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -35,6 +36,24 @@ const (
 var Formats = []Format{JSON, JSONL, TSV}
 
 func (f Format) valid() bool { return f == JSON || f == JSONL || f == TSV }
+
+// FormatOfName is the format a file name's extension claims (.json,
+// .jsonl, .tsv, also before a compression suffix), if any.
+func FormatOfName(name string) (Format, bool) {
+	base := strings.ToLower(filepath.Base(name))
+	for _, z := range []string{".gz", ".zst", ".xz", ".bz2"} {
+		base = strings.TrimSuffix(base, z)
+	}
+	switch filepath.Ext(base) {
+	case ".json":
+		return JSON, true
+	case ".jsonl", ".ndjson":
+		return JSONL, true
+	case ".tsv":
+		return TSV, true
+	}
+	return "", false
+}
 
 // TSVColumns are the TSV header, in order. Empty cells mean "not
 // applicable"; flags are comma-separated; not_covered is "start-end"

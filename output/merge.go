@@ -3,6 +3,7 @@ package output
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
@@ -34,9 +35,28 @@ type MergeOptions struct {
 // shards must cover 1..N exactly once, and their runs must be identical
 // apart from the shard (inputs, configuration, engine, format, build).
 // Each shard's manifest is read from <shard output>.manifest.json.
-func Merge(opt MergeOptions) (*manifest.Manifest, error) {
+//
+// Before reading anything it refuses (ErrClobber) an output, manifest or
+// lock path that is one of the shards or their manifests; the merged
+// output's name must not claim another format than the shards' (m.tsv for
+// jsonl shards). A cancelled ctx stops the merge and removes the partial.
+func Merge(ctx context.Context, opt MergeOptions) (*manifest.Manifest, error) {
 	if len(opt.Shards) == 0 {
 		return nil, errors.New("output: merge: no shard outputs")
+	}
+	if opt.Out != "-" {
+		var reads []Path
+		for _, p := range opt.Shards {
+			reads = append(reads, Path{Path: p, Role: "shard output"}, Path{Path: p + ".manifest.json", Role: "shard manifest"})
+		}
+		man := opt.Manifest
+		if man == "" {
+			man = opt.Out + ".manifest.json"
+		}
+		if err := CheckClobber(reads, []Path{{Path: opt.Out, Role: "merged output"}, {Path: opt.Out + ".partial", Role: "partial output"},
+			{Path: man, Role: "merged manifest"}, {Path: opt.Out + ".lock", Role: "lock"}}); err != nil {
+			return nil, err
+		}
 	}
 	shards := make([]*shardInput, 0, len(opt.Shards))
 	for _, p := range opt.Shards {
@@ -72,6 +92,9 @@ func Merge(opt MergeOptions) (*manifest.Manifest, error) {
 	}
 	base := byK[1].m
 	format := Format(base.Output.Format)
+	if claimed, ok := FormatOfName(opt.Out); ok && claimed != format {
+		return nil, fmt.Errorf("%w: the merged output %s is named like %s but the shards are %s; name it *.%s", ErrClobber, opt.Out, claimed, format, format)
+	}
 	for _, s := range byK[1:] {
 		if err := s.start(format, base.Tool.Version); err != nil {
 			return nil, err
@@ -99,6 +122,12 @@ func Merge(opt MergeOptions) (*manifest.Manifest, error) {
 		counts.Skipped += c.Skipped
 		counts.NoHit += c.NoHit
 		counts.FallbackUsed += c.FallbackUsed
+		for st, n := range c.Statuses {
+			if counts.Statuses == nil {
+				counts.Statuses = map[string]int{}
+			}
+			counts.Statuses[st] += n
+		}
 		if c.Total != nil {
 			total += *c.Total
 		}
@@ -129,12 +158,15 @@ func Merge(opt MergeOptions) (*manifest.Manifest, error) {
 		if w.lock, err = lockRun(opt.Out+".lock", opt.Manifest); err != nil {
 			return nil, err
 		}
-		if err := w.fresh(&cur); err != nil {
+		if err := w.fresh(&cur, nil); err != nil {
 			unlock(w.lock)
 			return nil, err
 		}
 	}
 	for ord := 0; ; ord++ {
+		if ord%4096 == 0 && ctx.Err() != nil {
+			return nil, w.abandon(fmt.Errorf("output: merge: %w", ctx.Err()))
+		}
 		s := byK[ord%n+1]
 		units, o, err := s.next()
 		if err != nil {
@@ -206,7 +238,7 @@ func openShard(path string) (*shardInput, error) {
 	if m.Shard == "" {
 		return nil, fmt.Errorf("output: merge: %s was not run with --shard", path)
 	}
-	k, n, err := parseShard(m.Shard)
+	k, n, err := ParseShard(m.Shard)
 	if err != nil {
 		return nil, fmt.Errorf("output: merge: %s: %w", mp, err)
 	}

@@ -2,6 +2,7 @@ package output
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -45,7 +46,7 @@ func TestMergeEqualsUnsharded(t *testing.T) {
 				shards = append(shards, shardRun(t, e, f, gs, k, n))
 			}
 			out := filepath.Join(e.dir, fmt.Sprintf("merged%d.%s", n, f))
-			m, err := Merge(MergeOptions{Out: out, Shards: shards, CommandLine: []string{"wtalign", "merge"}})
+			m, err := Merge(context.Background(), MergeOptions{Out: out, Shards: shards, CommandLine: []string{"wtalign", "merge"}})
 			if err != nil {
 				t.Fatalf("%s N=%d: %v", f, n, err)
 			}
@@ -91,7 +92,7 @@ func TestMergeRejects(t *testing.T) {
 		{"other run", []string{s[0], o.Out, s[2]}, "configuration: gap_open: 10 -> 11"},
 		{"unsharded", []string{filepath.Join(e.dir, "none")}, "no such file"},
 	} {
-		if _, err := Merge(MergeOptions{Out: out, Shards: c.shards}); err == nil || !strings.Contains(err.Error(), c.want) {
+		if _, err := Merge(context.Background(), MergeOptions{Out: out, Shards: c.shards}); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: error %v, want %q", c.name, err, c.want)
 		}
 		if _, err := os.Stat(out); err == nil {
@@ -101,13 +102,13 @@ func TestMergeRejects(t *testing.T) {
 	// A damaged or unfinished shard.
 	b := mustRead(t, s[2])
 	os.WriteFile(s[2], b[:len(b)-3], 0o644)
-	if _, err := Merge(MergeOptions{Out: out, Shards: s}); err == nil || !strings.Contains(err.Error(), "does not match its manifest") {
+	if _, err := Merge(context.Background(), MergeOptions{Out: out, Shards: s}); err == nil || !strings.Contains(err.Error(), "does not match its manifest") {
 		t.Errorf("damaged shard: %v", err)
 	}
 	u := e.opts(JSONL)
 	u.Out, u.Identity.Shard = filepath.Join(e.dir, "u.jsonl"), "3/3"
 	unfinished(t, u, gs, 10)
-	if _, err := Merge(MergeOptions{Out: out, Shards: []string{s[0], s[1], u.Out}}); err == nil || !strings.Contains(err.Error(), "not complete") {
+	if _, err := Merge(context.Background(), MergeOptions{Out: out, Shards: []string{s[0], s[1], u.Out}}); err == nil || !strings.Contains(err.Error(), "not complete") {
 		t.Errorf("unfinished shard: %v", err)
 	}
 }

@@ -40,7 +40,7 @@ func Open(opt Options) (*Writer, error) {
 	if err := normalize(&opt); err != nil {
 		return nil, err
 	}
-	k, n, err := parseShard(opt.Identity.Shard)
+	k, n, err := ParseShard(opt.Identity.Shard)
 	if err != nil {
 		return nil, err
 	}
@@ -165,7 +165,7 @@ func (w *Writer) start(cur *manifest.Manifest) error {
 		if old == nil && opt.Resume == "true" && !opt.Force {
 			return refused("nothing to resume: no manifest %s", opt.Manifest)
 		}
-		return w.fresh(cur)
+		return w.fresh(cur, old)
 	}
 	diff := manifest.Diff(old, cur, false)
 	if old.Output.Path != cur.Output.Path {
@@ -182,7 +182,7 @@ func (w *Writer) start(cur *manifest.Manifest) error {
 			}
 			return refused("%s says the run is complete but %s\nrerun without --resume=true (or with --force) to start over", opt.Manifest, why)
 		}
-		return w.fresh(cur)
+		return w.fresh(cur, old)
 	}
 	if opt.Resume == "false" {
 		return refused("%s holds an unfinished run (%s, %d records done); rerun with --resume to continue it or --force to start over",
@@ -195,12 +195,16 @@ func (w *Writer) start(cur *manifest.Manifest) error {
 	return w.resume(cur, old)
 }
 
-// fresh starts over: the stale output goes first, then the manifest says
-// "nothing written" before the partial is truncated, so a crash at any
-// point leaves a state that resumes correctly.
-func (w *Writer) fresh(cur *manifest.Manifest) error {
-	if err := removeIfExists(w.opt.Out); err != nil {
-		return err
+// fresh starts over: the stale output of the previous run (old, when its
+// manifest names this output) goes first, then the manifest says "nothing
+// written" before the partial is truncated, so a crash at any point leaves
+// a state that resumes correctly. A file at the output path that no run
+// of this manifest wrote is left alone until the finished output replaces it.
+func (w *Writer) fresh(cur, old *manifest.Manifest) error {
+	if old != nil && old.Output.Path == w.opt.Out {
+		if err := removeIfExists(w.opt.Out); err != nil {
+			return err
+		}
 	}
 	now := time.Now().UTC()
 	cur.Sessions = 1
@@ -270,7 +274,7 @@ func (w *Writer) resume(cur, old *manifest.Manifest) error {
 	w.prior = old.Timings.ElapsedSeconds
 	w.m = cur
 	w.sum, w.size, w.done = h, point.OutputBytes, point.Records
-	w.counts, w.failures = counts, append([]manifest.Failure{}, failures...)
+	w.counts, w.failures = counts.Clone(), append([]manifest.Failure{}, failures...)
 	w.attach(f)
 	if point.OutputBytes == 0 {
 		if _, err := w.out.Write(header(w.format, w.opt.ToolVersion)); err != nil {

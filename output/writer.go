@@ -8,6 +8,7 @@ import (
 	"hash"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -108,7 +109,7 @@ func (w *Writer) NextOrdinal() int { return w.done*w.shardN + w.shardK - 1 }
 
 // Counts returns the counts so far (Finish's exit status: Failed > 0 means
 // exit 3).
-func (w *Writer) Counts() manifest.Counts { return w.counts }
+func (w *Writer) Counts() manifest.Counts { return w.counts.Clone() }
 
 // ManifestPath is the manifest being written ("" on stdout).
 func (w *Writer) ManifestPath() string { return w.opt.Manifest }
@@ -147,7 +148,7 @@ func (w *Writer) WriteEncoded(ordinal int, rec *report.Record, unit []byte, outc
 		if err := w.flush(); err != nil {
 			return err
 		}
-		w.retry = &manifest.RetryPoint{Checkpoint: w.point(), Counts: w.counts}
+		w.retry = &manifest.RetryPoint{Checkpoint: w.point(), Counts: w.counts.Clone()}
 	}
 	if err := w.writeUnits(unit); err != nil {
 		return err
@@ -156,6 +157,10 @@ func (w *Writer) WriteEncoded(ordinal int, rec *report.Record, unit []byte, outc
 	w.since++
 	c := &w.counts
 	c.Done++
+	if c.Statuses == nil {
+		c.Statuses = map[string]int{}
+	}
+	c.Statuses[rec.Status]++
 	switch {
 	case outcome.Failed:
 		c.Failed++
@@ -218,7 +223,7 @@ func (w *Writer) Finish() error {
 	if err := os.Rename(w.file.Name(), w.opt.Out); err != nil {
 		return w.fail(err)
 	}
-	if err := manifest.SyncDir(dirOf(w.opt.Out)); err != nil {
+	if err := manifest.SyncDir(filepath.Dir(w.opt.Out)); err != nil {
 		return w.fail(err)
 	}
 	manifest.Crashpoint("after-final-rename")
@@ -349,7 +354,7 @@ func (w *Writer) snapshot(status manifest.Status, msg string) *manifest.Manifest
 	m := *w.m
 	m.Status, m.Error = status, msg
 	m.Checkpoint = w.point()
-	m.Counts = w.counts
+	m.Counts = w.counts.Clone()
 	m.Failures = append([]manifest.Failure{}, w.failures...)
 	m.RetryFrom = w.retry
 	t := &m.Timings
@@ -400,7 +405,9 @@ func (h hashingFile) Write(p []byte) (int, error) {
 // writeHook lets tests inject write errors (a full disk) under the partial.
 var writeHook = func(f io.Writer) io.Writer { return f }
 
-func parseShard(s string) (k, n int, err error) {
+// ParseShard reads a shard "K/N" (1 <= K <= N). "" is the whole input,
+// shard 1 of 1.
+func ParseShard(s string) (k, n int, err error) {
 	if s == "" {
 		return 1, 1, nil
 	}
@@ -411,14 +418,4 @@ func parseShard(s string) (k, n int, err error) {
 		return 0, 0, fmt.Errorf("output: shard %q: want K/N with 1 <= K <= N", s)
 	}
 	return k, n, nil
-}
-
-func dirOf(path string) string {
-	if i := strings.LastIndexByte(path, '/'); i >= 0 {
-		if i == 0 {
-			return "/"
-		}
-		return path[:i]
-	}
-	return "."
 }

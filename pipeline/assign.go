@@ -90,7 +90,7 @@ func (a *Assigner) Candidates(r *fasta.Record) ([]*Ref, string) {
 // tells: keys without a reference, and how many queries of each file go
 // to each reference (to number gene copies).
 type Prescan struct {
-	Missing []string                  // gene keys (or map query IDs) with no reference, sorted
+	Missing []Missing                 // gene keys (or map query IDs) with no reference, sorted by key
 	Copies  map[string]map[string]int // input file -> reference ID -> queries
 	Records int                       // records in all inputs; -1 when one is stdin
 }
@@ -101,7 +101,7 @@ type Prescan struct {
 // progress can show a total.
 func (a *Assigner) Prescan(inputs []string) (*Prescan, error) {
 	ps := &Prescan{Copies: map[string]map[string]int{}}
-	missing := map[string]bool{}
+	missing := map[string]*Missing{}
 	for _, in := range inputs {
 		if in == "-" {
 			ps.Records = -1
@@ -128,13 +128,18 @@ func (a *Assigner) Prescan(inputs []string) (*Prescan, error) {
 				continue // a bad record is reported by the run itself
 			}
 			refs, _ := a.Candidates(rec)
-			switch {
-			case refs != nil:
+			if refs != nil {
 				counts[refs[0].ID]++
-			case a.Mode == AssignMap:
-				missing[rec.ID] = true
-			default:
-				missing[a.Key(rec)] = true
+				continue
+			}
+			key := a.Key(rec)
+			if a.Mode == AssignMap {
+				key = rec.ID
+			}
+			if m := missing[key]; m != nil {
+				m.Records++
+			} else {
+				missing[key] = &Missing{Key: key, Map: a.Mode == AssignMap, File: rec.File, Index: rec.Index, ID: rec.ID, Records: 1}
 			}
 		}
 		rd.Close()
@@ -142,11 +147,36 @@ func (a *Assigner) Prescan(inputs []string) (*Prescan, error) {
 			ps.Copies[in] = counts
 		}
 	}
-	for k := range missing {
-		ps.Missing = append(ps.Missing, k)
+	for _, m := range missing {
+		ps.Missing = append(ps.Missing, *m)
 	}
-	sort.Strings(ps.Missing)
+	sort.Slice(ps.Missing, func(i, j int) bool { return ps.Missing[i].Key < ps.Missing[j].Key })
 	return ps, nil
+}
+
+// Missing is a gene key (or, in map mode, a query ID) that no reference
+// answers, with the first record that has it.
+type Missing struct {
+	Key     string
+	Map     bool // Key is a query ID absent from the map file
+	File    string
+	Index   int // 1-based record number in File
+	ID      string
+	Records int // records with this key
+}
+
+func (m Missing) String() string {
+	where := fmt.Sprintf("%s record %d %q", m.File, m.Index, m.ID)
+	if m.Records > 1 {
+		where += fmt.Sprintf(" and %d more", m.Records-1)
+	}
+	switch {
+	case m.Map:
+		return where
+	case m.Key == "":
+		return fmt.Sprintf("(none: %s carries no gene key)", where)
+	}
+	return fmt.Sprintf("%q (%s)", m.Key, where)
 }
 
 func readMap(path string, byID map[string]*Ref) (map[string]*Ref, error) {
@@ -184,17 +214,21 @@ func readMap(path string, byID map[string]*Ref) (map[string]*Ref, error) {
 	return m, nil
 }
 
-// Resolve settles auto mode from the first query record: name when it
-// carries a gene key, best otherwise.
+// Resolve settles auto mode from the first query record (stdin, which
+// cannot be peeked at before the run); other modes are left alone.
 func (a *Assigner) Resolve(first *fasta.Record) {
-	if a.Mode != AssignAuto {
-		return
+	if a.Mode == AssignAuto {
+		a.Mode = autoMode(first, a.keyRe)
 	}
-	if a.Key(first) != "" {
-		a.Mode = AssignName
-	} else {
-		a.Mode = AssignBest
+}
+
+// autoMode is the one rule of --assign auto: name when the first query
+// carries a gene key, best otherwise.
+func autoMode(first *fasta.Record, keyRe *regexp.Regexp) string {
+	if fasta.GeneKey(first.ID, first.Description, keyRe) != "" {
+		return AssignName
 	}
+	return AssignBest
 }
 
 // PeekMode resolves auto mode from the first record of the first input
@@ -212,8 +246,5 @@ func PeekMode(inputs []string, keyRe *regexp.Regexp) (string, error) {
 	if rec == nil {
 		return "", err
 	}
-	if fasta.GeneKey(rec.ID, rec.Description, keyRe) != "" {
-		return AssignName, nil
-	}
-	return AssignBest, nil
+	return autoMode(rec, keyRe), nil
 }

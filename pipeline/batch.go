@@ -4,16 +4,12 @@ import (
 	"context"
 
 	"github.com/wtalign/wtalign/aligner"
+	"github.com/wtalign/wtalign/emboss"
 )
 
-// Pair is one query to align against one reference.
-type Pair struct {
-	Ref   *Ref
-	Query []byte
-}
-
-// PairResult is a batch engine's answer for one Pair.
-type PairResult struct {
+// pairResult is what a batch pass knows of one query against one
+// reference before the record is made.
+type pairResult struct {
 	Aln          *aligner.Alignment // nil when only Score is known
 	Score        int64              // water's score
 	Scored       bool               // Score is set
@@ -21,31 +17,28 @@ type PairResult struct {
 	Err          error
 }
 
-// BatchAligner is implemented by engines that align many pairs at once,
-// such as EMBOSS water (one process per batch). The pipeline hands each
-// work unit's pairs to it instead of aligning pair by pair. A returned
-// error stops the run; a PairResult.Err fails only that record.
-type BatchAligner interface {
-	AlignPairs(ctx context.Context, pairs []Pair) ([]PairResult, error)
-}
+// Both engines must keep the interfaces the pipeline's batch paths use: a
+// changed signature would otherwise silently drop to pair-by-pair.
+var (
+	_ aligner.BatchEngine = (*aligner.Native)(nil)
+	_ aligner.PairEngine  = (*emboss.Engine)(nil)
+)
 
-// prealign runs a batch engine over every candidate pair of a work unit.
-// It returns, per item, the results by reference (nil for items the batch
+// prealign runs a pair engine over every candidate pair of a work unit.
+// It returns, per item, the results by reference (nil for items the
 // engine does not cover).
-func (job *Job) prealign(ctx context.Context, ba BatchAligner, items []item) ([]map[*Ref]PairResult, error) {
-	var pairs []Pair
+func (job *Job) prealign(ctx context.Context, ba aligner.PairEngine, items []item) ([]map[*Ref]pairResult, error) {
+	var pairs []aligner.Pair
 	var owner []int
+	var refOf []*Ref
 	for i, it := range items {
-		if it.err != nil {
-			continue
-		}
-		refs, _ := job.Assigner.Candidates(it.rec)
-		for _, r := range refs {
-			pairs = append(pairs, Pair{Ref: r, Query: it.rec.Seq})
+		for _, r := range it.refs {
+			pairs = append(pairs, aligner.Pair{Profile: r.Profile, Query: it.rec.Seq})
 			owner = append(owner, i)
+			refOf = append(refOf, r)
 		}
 	}
-	out := make([]map[*Ref]PairResult, len(items))
+	out := make([]map[*Ref]pairResult, len(items))
 	if len(pairs) == 0 {
 		return out, nil
 	}
@@ -54,42 +47,32 @@ func (job *Job) prealign(ctx context.Context, ba BatchAligner, items []item) ([]
 		return nil, err
 	}
 	for k, r := range res {
+		pr := pairResult{Aln: r.Aln, FallbackUsed: r.FallbackUsed, Err: r.Err}
 		if r.Aln != nil {
-			r.Score, r.Scored = r.Aln.Score, true
+			pr.Score, pr.Scored = r.Aln.Score, true
 		}
 		i := owner[k]
 		if out[i] == nil {
-			out[i] = map[*Ref]PairResult{}
+			out[i] = map[*Ref]pairResult{}
 		}
-		out[i][pairs[k].Ref] = r
+		out[i][refOf[k]] = pr
 	}
 	return out, nil
-}
-
-// multiAligner is implemented by engines with a multi-query pass (the
-// native engine's inter-sequence SIMD kernels): a work unit's queries are
-// scored and aligned per reference in one call each.
-type multiAligner interface {
-	ScoreBatch(p *aligner.Profile, queries [][]byte) ([]int64, error)
-	AlignBatch(p *aligner.Profile, queries [][]byte) ([]*aligner.Alignment, error)
 }
 
 // prealignMulti gives every valid item of a work unit the score of each
 // candidate reference and the alignment to its best one. Results equal
 // pair-by-pair alignment; on a batch error it returns nil and the items
 // are aligned one by one, so a bad record fails alone.
-func (job *Job) prealignMulti(ma multiAligner, items []item) []map[*Ref]PairResult {
-	out := make([]map[*Ref]PairResult, len(items))
+func (job *Job) prealignMulti(ma aligner.BatchEngine, items []item) []map[*Ref]pairResult {
+	out := make([]map[*Ref]pairResult, len(items))
 	var idx []int
 	var cands [][]*Ref
 	for i, it := range items {
-		if it.err != nil {
-			continue
-		}
-		if refs, _ := job.Assigner.Candidates(it.rec); refs != nil {
+		if it.refs != nil {
 			idx = append(idx, i)
-			cands = append(cands, refs)
-			out[i] = map[*Ref]PairResult{}
+			cands = append(cands, it.refs)
+			out[i] = map[*Ref]pairResult{}
 		}
 	}
 	if len(idx) == 0 {
@@ -120,7 +103,7 @@ func (job *Job) prealignMulti(ma multiAligner, items []item) []map[*Ref]PairResu
 			return nil
 		}
 		for n, k := range ks {
-			out[idx[k]][r] = PairResult{Score: scores[n], Scored: true}
+			out[idx[k]][r] = pairResult{Score: scores[n], Scored: true}
 		}
 	}
 	// Align each item to its chosen reference.
@@ -152,7 +135,7 @@ func (job *Job) prealignMulti(ma multiAligner, items []item) []map[*Ref]PairResu
 			return nil
 		}
 		for n, k := range ks {
-			out[idx[k]][r] = PairResult{Aln: als[n], Score: als[n].Score, Scored: true}
+			out[idx[k]][r] = pairResult{Aln: als[n], Score: als[n].Score, Scored: true}
 		}
 	}
 	return out

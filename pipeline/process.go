@@ -21,7 +21,7 @@ type scorer interface {
 
 // process turns one query record into its result. It never panics on bad
 // input: problems become failed records.
-func (job *Job) process(it item, pre map[*Ref]PairResult) Result {
+func (job *Job) process(it item, pre map[*Ref]pairResult) Result {
 	rec := it.rec
 	out := &report.Record{
 		SchemaVersion: report.SchemaVersion,
@@ -49,7 +49,7 @@ func (job *Job) process(it item, pre map[*Ref]PairResult) Result {
 		}
 		return fail(status, it.err.Error())
 	}
-	refs, why := job.Assigner.Candidates(rec)
+	refs, why := it.refs, it.why
 	if refs == nil {
 		if job.SkipUnassigned {
 			out.Status, out.Error = StatusSkipped, why
@@ -142,7 +142,7 @@ const FlagTiedReferences = "tied_references"
 
 // pick returns the reference to align to: the only candidate, or the one
 // with the best water score (ties go to the earlier reference).
-func (job *Job) pick(refs []*Ref, q []byte, pre map[*Ref]PairResult) (*Ref, bool, error) {
+func (job *Job) pick(refs []*Ref, q []byte, pre map[*Ref]pairResult) (*Ref, bool, error) {
 	for _, r := range refs {
 		if p, ok := pre[r]; ok && p.Err != nil {
 			return nil, false, fmt.Errorf("%s engine: %w", job.Engine.Name(), p.Err)

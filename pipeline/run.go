@@ -37,10 +37,12 @@ type Job struct {
 	// at its stop codon (gene-caller output), so a query that ends before
 	// the reference does is a premature stop, not a partial.
 	CompleteProteins bool
-	Threads          int // workers; <= 0 means all CPUs
-	BatchSize        int // records per work unit; <= 0 means 64
-	Skip             int // records of this run already written (resume): read, not aligned, not emitted
-	Shard, Shards    int // process only records whose ordinal % Shards == Shard-1; Shards 0 = all
+	// MaxLength, when > 0, is the longest query accepted (fasta.ErrTooLong).
+	MaxLength     int
+	Threads       int // workers; <= 0 means GOMAXPROCS
+	BatchSize     int // records per work unit; <= 0 means 64
+	Skip          int // records of this run already written (resume): read, not aligned, not emitted
+	Shard, Shards int // process only records whose ordinal % Shards == Shard-1; Shards 0 or 1 = all
 	// Copies, from Assigner.Prescan, numbers the queries of one file that
 	// go to the same reference (name and map modes): copy_index and the
 	// multiple_copies flag. Nil leaves them out.
@@ -77,12 +79,16 @@ type Stats struct {
 	Skipped int
 }
 
+// item is one record on its way through the workers, with its assignment
+// decided once, by the reader.
 type item struct {
 	ordinal int
 	rec     *fasta.Record
-	err     error // record-level problem
-	copy    int   // 1-based copy number among the file's queries of the same reference; 0 if unknown
-	copies  int   // how many such queries the file has
+	err     error  // record-level problem
+	refs    []*Ref // candidate references; nil when there is none (why says why)
+	why     string
+	copy    int // 1-based copy number among the file's queries of the same reference; 0 if unknown
+	copies  int // how many such queries the file has
 }
 
 type batch struct {
@@ -99,7 +105,7 @@ type batch struct {
 func Run(ctx context.Context, job *Job, emit func(Result) error, progress func(Stats)) (Stats, error) {
 	threads := job.Threads
 	if threads <= 0 {
-		threads = runtime.NumCPU()
+		threads = runtime.GOMAXPROCS(0)
 	}
 	bs := job.BatchSize
 	if bs <= 0 {
@@ -124,11 +130,11 @@ func Run(ctx context.Context, job *Job, emit func(Result) error, progress func(S
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			ba, batched := job.Engine.(BatchAligner)
-			ma, multi := job.Engine.(multiAligner)
+			ba, batched := job.Engine.(aligner.PairEngine)
+			ma, multi := job.Engine.(aligner.BatchEngine)
 			for b := range todo {
 				b.res = make([]Result, len(b.items))
-				var pre []map[*Ref]PairResult
+				var pre []map[*Ref]pairResult
 				if batched {
 					var err error
 					if pre, err = job.prealign(ctx, ba, b.items); err != nil {
@@ -138,7 +144,7 @@ func Run(ctx context.Context, job *Job, emit func(Result) error, progress func(S
 					pre = job.prealignMulti(ma, b.items)
 				}
 				for i, it := range b.items {
-					var p map[*Ref]PairResult
+					var p map[*Ref]pairResult
 					if pre != nil {
 						p = pre[i]
 					}
@@ -229,7 +235,7 @@ func (job *Job) read(ctx context.Context, bs int, inflight chan struct{}, todo c
 		return true
 	}
 	for _, path := range job.Inputs {
-		rd, err := fasta.Open(path, fasta.Options{Role: fasta.Query, AllowNucleotide: job.AllowNucleotide})
+		rd, err := fasta.Open(path, fasta.Options{Role: fasta.Query, AllowNucleotide: job.AllowNucleotide, MaxLength: job.MaxLength})
 		if err != nil {
 			cur.err = err
 			send()
@@ -253,22 +259,23 @@ func (job *Job) read(ctx context.Context, bs int, inflight chan struct{}, todo c
 			}
 			o := ordinal
 			ordinal++
-			it := item{ordinal: o, rec: rec, err: err}
-			if counts := job.Copies[path]; counts != nil && err == nil {
-				if refs, _ := job.Assigner.Candidates(rec); refs != nil {
-					seen[refs[0].ID]++
-					it.copy, it.copies = seen[refs[0].ID], counts[refs[0].ID]
-				}
+			if o == 0 {
+				job.Assigner.Resolve(rec) // auto mode on stdin: decided by the first record
 			}
-			if job.Shards > 0 && o%job.Shards != job.Shard-1 {
+			it := item{ordinal: o, rec: rec, err: err}
+			if err == nil {
+				it.refs, it.why = job.Assigner.Candidates(rec)
+			}
+			if counts := job.Copies[path]; counts != nil && it.refs != nil {
+				seen[it.refs[0].ID]++
+				it.copy, it.copies = seen[it.refs[0].ID], counts[it.refs[0].ID]
+			}
+			if job.Shards > 1 && o%job.Shards != job.Shard-1 {
 				continue
 			}
 			kept++
 			if kept <= job.Skip {
 				continue
-			}
-			if job.Assigner.Mode == AssignAuto {
-				job.Assigner.Resolve(rec)
 			}
 			cur.items = append(cur.items, it)
 			if len(cur.items) == bs && !send() {

@@ -2,110 +2,48 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
-	"regexp"
 	"runtime"
 	"runtime/pprof"
-	"strconv"
+	"sort"
 	"strings"
-	"time"
 
+	"github.com/rs/zerolog"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/wtalign/wtalign/aligner"
-	"github.com/wtalign/wtalign/output"
 	"github.com/wtalign/wtalign/pipeline"
-	"github.com/wtalign/wtalign/report"
 )
 
-// alignOptions are the align flags; the YAML config file uses the same
-// names as keys.
+// alignOptions are align's flags: the job specification plus what only
+// the command line has (config file, profiles).
 type alignOptions struct {
-	Config string
-
-	Reference        string
-	Out              string
-	Format           string
-	Manifest         string
-	Threads          int
-	Assign           string
-	KeyRegex         string
-	MapFile          string
-	SitesFile        string
-	SkipUnassigned   bool
-	MinIdentity      float64
-	MinRefCoverage   float64
-	MinScore         float64
-	Matrix           string
-	GapOpen          float64
-	GapExtend        float64
-	Engine           string
-	WaterPath        string
-	Fallback         string
-	WaterTimeout     time.Duration
-	AllowNucleotide  bool
-	CompleteProteins bool
-
-	Resume             string
-	Force              bool
-	CheckpointEvery    int
-	CheckpointInterval time.Duration
-	Shard              string
-
+	spec       pipeline.Spec
+	cfg        specSource
 	CPUProfile string
 	MemProfile string
 }
 
-// Default thresholds for a hit; see docs/thresholds in the README.
-const (
-	defaultMinIdentity    = 25.0
-	defaultMinRefCoverage = 50.0
-	defaultMinScore       = 100.0
-)
-
-func defaultThreads() int {
-	if v := os.Getenv("WTALIGN_THREADS"); v != "" {
-		if n, err := strconv.Atoi(v); err == nil && n > 0 {
-			return n
-		}
-	}
-	return runtime.NumCPU()
+func newAlignOptions() *alignOptions {
+	s := pipeline.DefaultSpec()
+	s.Threads = pipeline.DefaultThreads()
+	return &alignOptions{spec: s}
 }
 
-func (o *alignOptions) addFlags(fs *pflag.FlagSet) {
-	fs.StringVar(&o.Config, "config", "", "YAML file with defaults for these flags (same names as keys); flags override it")
-	fs.StringVarP(&o.Reference, "reference", "r", "", "FASTA of wild-type reference proteins (required)")
-	fs.StringVarP(&o.Out, "out", "o", "-", "output file; - for stdout")
-	fs.StringVar(&o.Format, "format", "json", "output format: json, jsonl, tsv")
-	fs.StringVar(&o.Manifest, "manifest", "", "checkpoint manifest (default <out>.manifest.json; none for stdout)")
-	fs.IntVarP(&o.Threads, "threads", "j", defaultThreads(), "worker threads (env WTALIGN_THREADS; default all CPUs)")
-	fs.StringVar(&o.Assign, "assign", "auto", "how queries find their wild type: auto, name, map, best")
-	fs.StringVar(&o.KeyRegex, "key-regex", "", "regular expression whose first group extracts a query's gene key from '>ID description' (references keep the default rule)")
-	fs.StringVar(&o.MapFile, "map", "", "two-column TSV query_id<TAB>reference_id for --assign map")
-	fs.StringVar(&o.SitesFile, "sites", "", "TSV of gene<TAB>position: report each site's state (wild_type, mutant, ambiguous, deleted, not_covered) in every hit on that gene")
-	fs.BoolVar(&o.SkipUnassigned, "skip-unassigned", false, "report queries without a reference as skipped instead of failing")
-	fs.Float64Var(&o.MinIdentity, "min-identity", defaultMinIdentity, "minimum EMBOSS percent identity (over the alignment length) for a hit")
-	fs.Float64Var(&o.MinRefCoverage, "min-ref-coverage", defaultMinRefCoverage, "minimum percent of the reference covered by the alignment for a hit (--assign best only)")
-	fs.Float64Var(&o.MinScore, "min-score", defaultMinScore, "minimum water score for a hit")
-	fs.StringVar(&o.Matrix, "matrix", "EBLOSUM62", "substitution matrix: a built-in EMBOSS name or a path to an EMBOSS-format file")
-	fs.Float64Var(&o.GapOpen, "gapopen", 10, "gap open penalty (water -gapopen)")
-	fs.Float64Var(&o.GapExtend, "gapextend", 0.5, "gap extension penalty (water -gapextend)")
-	fs.StringVar(&o.Engine, "engine", "native", "alignment engine: native, water (EMBOSS water, must be installed) or auto (water when found)")
-	fs.StringVar(&o.WaterPath, "water-path", "", "EMBOSS water executable (default: $WTALIGN_WATER, then water on $PATH)")
-	fs.StringVar(&o.Fallback, "fallback", "none", "when a water batch fails (crash, exit code, timeout, bad output): none (fail) or native (align that batch natively; recorded as fallback_used)")
-	fs.DurationVar(&o.WaterTimeout, "water-timeout", defaultWaterTimeout, "time limit for one water process")
-	fs.BoolVar(&o.AllowNucleotide, "allow-nucleotide", false, "accept queries that look like DNA/RNA (aligned as protein letters)")
-	fs.BoolVar(&o.CompleteProteins, "complete-proteins", false, "queries are complete translations (gene-caller .faa): one that ends before the reference end is a premature stop (K141*), not a partial")
-	fs.StringVar(&o.Resume, "resume", "auto", "resume an unfinished run from its manifest: auto, true, false")
-	fs.BoolVar(&o.Force, "force", false, "discard an unfinished run's checkpoint and start over")
-	fs.IntVar(&o.CheckpointEvery, "checkpoint-every", 1000, "write a checkpoint every N records")
-	fs.DurationVar(&o.CheckpointInterval, "checkpoint-interval", 10*time.Second, "write a checkpoint at least this often")
-	fs.StringVar(&o.Shard, "shard", "", "process only shard K of N (K/N, e.g. 2/8): every N-th record, stable across runs")
+// AddFlags binds every align flag: the job's option groups, then the
+// command line's own.
+func (o *alignOptions) AddFlags(fs *pflag.FlagSet) {
+	addInputFlags(fs, &o.spec)
+	addHitFlags(fs, &o.spec)
+	addScoringFlags(fs, &o.spec)
+	addEngineFlags(fs, &o.spec)
+	addOutputFlags(fs, &o.spec)
+	addThreadsFlag(fs, &o.spec)
+	o.cfg.addFlag(fs)
 	fs.StringVar(&o.CPUProfile, "cpuprofile", "", "write a pprof CPU profile to this file")
 	fs.StringVar(&o.MemProfile, "memprofile", "", "write a pprof heap profile to this file at the end")
+	setGroup(fs, groupRun, "cpuprofile", "memprofile")
 }
 
 const alignLong = `Align protein FASTA files (plain or compressed; - for stdin) against
@@ -131,316 +69,192 @@ Assigning queries to wild types (--assign):
 Default thresholds: 25% identity over at least 50% of the reference with
 a score of at least 100. Unrelated proteins give short local alignments
 (coverage well under 50%) or chance alignments of short proteins that
-score under 100 (on the K-12 proteome all such hits scored 54-90); real paralogs such as GyrA/ParC
-(33%) or OmpF/OmpC (60%) pass and are reported with their identity and
-coverage, so a wrong-gene hit is visible rather than silently dropped.
-Under name/map, coverage is not a threshold (a named fragment is reported
-as partial, with its calls and the uncovered reference ranges); a query
-below the identity or score threshold is kept with status low_quality and
-no mutation calls.
+score under 100 (on the K-12 proteome all such hits scored 54-90); real
+paralogs such as GyrA/ParC (33%) or OmpF/OmpC (60%) pass and are reported
+with their identity and coverage, so a wrong-gene hit is visible rather
+than silently dropped. Under name/map, coverage is not a threshold (a
+named fragment is reported as partial, with its calls and the uncovered
+reference ranges); a query below the identity or score threshold is kept
+with status low_quality and no mutation calls.
 
 The native engine reproduces EMBOSS water exactly (scores, end cell and gap
 placement on ties, Length/Identity/Similarity/Gaps). Output order equals
-input order at any -j.`
+input order at any -j.
+
+Settings can also come from --config FILE (YAML, keys are the flag names);
+flags on the command line win.`
 
 func newAlignCommand(a *app) *cobra.Command {
-	o := &alignOptions{}
+	o := newAlignOptions()
 	cmd := &cobra.Command{
-		Use:     "align -r REFERENCE.faa [flags] QUERY.faa...",
-		Short:   "Align proteins to their wild types and call mutations",
-		Long:    alignLong + exitStatusHelp,
-		Example: "  wtalign align -r wildtypes.faa -o GCF_000005845.2.json GCF_000005845.2_proteins.faa\n  zcat proteins.faa.gz | wtalign align -r wildtypes.faa --format jsonl -",
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 0 {
-				return usagef("align needs at least one query FASTA file (or - for stdin)")
-			}
-			return nil
-		},
+		Use:   "align -r REFERENCE.faa [flags] QUERY.faa...",
+		Short: "Align proteins to their wild types and call mutations",
+		Long:  alignLong + exitHelp(exitOK, exitError, exitUsage, exitRecordsFailed, exitSIGINT, exitSIGTERM),
+		Example: "  wtalign align -r wildtypes.faa -o GCF_000005845.2.json GCF_000005845.2_proteins.faa\n" +
+			"  zcat proteins.faa.gz | wtalign align -r wildtypes.faa --format jsonl -\n" +
+			"  wtalign align -r wildtypes.faa -X genomes.txt --format tsv -o cohort.tsv",
 		PreRunE: func(cmd *cobra.Command, args []string) error {
-			if o.Config != "" {
-				if err := applyConfigFile(cmd.Flags(), o.Config); err != nil {
-					return usageError{err}
-				}
-			}
-			return o.validate(args)
+			o.spec.Inputs = args
+			return o.cfg.apply(cmd.Flags(), &o.spec)
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runAlign(cmd.Context(), a, o, args, os.Args)
+			return runAlign(cmd.Context(), a, o, os.Args)
 		},
 	}
-	o.addFlags(cmd.Flags())
-	_ = cmd.RegisterFlagCompletionFunc("matrix", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-		return aligner.BuiltinMatrices(), cobra.ShellCompDirectiveDefault
-	})
-	_ = cmd.RegisterFlagCompletionFunc("assign", fixedCompletions("auto", "name", "map", "best"))
-	_ = cmd.RegisterFlagCompletionFunc("format", fixedCompletions("json", "jsonl", "tsv"))
-	_ = cmd.RegisterFlagCompletionFunc("engine", fixedCompletions("native", "water", "auto"))
-	_ = cmd.RegisterFlagCompletionFunc("fallback", fixedCompletions("none", "native"))
-	_ = cmd.RegisterFlagCompletionFunc("resume", fixedCompletions("auto", "true", "false"))
+	o.AddFlags(cmd.Flags())
+	registerCompletions(cmd)
 	return cmd
 }
 
-func (o *alignOptions) validate(args []string) error {
-	if o.Reference == "" {
-		return usagef("--reference/-r is required: a FASTA of wild-type proteins")
-	}
-	switch o.Format {
-	case "json", "jsonl", "tsv":
-	default:
-		return usagef("--format %q: want json, jsonl or tsv", o.Format)
-	}
-	switch o.Assign {
-	case pipeline.AssignAuto, pipeline.AssignName, pipeline.AssignMap, pipeline.AssignBest:
-	default:
-		return usagef("--assign %q: want auto, name, map or best", o.Assign)
-	}
-	if o.Assign == pipeline.AssignMap && o.MapFile == "" {
-		return usagef("--assign map needs --map FILE")
-	}
-	if o.Threads < 1 {
-		return usagef("--threads %d: want at least 1", o.Threads)
-	}
-	switch o.Resume {
-	case "auto", "true", "false":
-	default:
-		return usagef("--resume %q: want auto, true or false", o.Resume)
-	}
-	switch o.Engine {
-	case "native", "water", "auto":
-	default:
-		return usagef("--engine %q: want native, water or auto", o.Engine)
-	}
-	switch o.Fallback {
-	case "none", "native":
-	default:
-		return usagef("--fallback %q: want none or native", o.Fallback)
-	}
-	if _, _, err := parseShard(o.Shard); err != nil {
-		return err
-	}
-	stdin := 0
-	for _, a := range args {
-		if a == "-" {
-			stdin++
-		}
-	}
-	if stdin > 1 {
-		return usagef("stdin (-) can be given only once")
-	}
-	return nil
-}
-
-func parseShard(s string) (k, n int, err error) {
-	if s == "" {
-		return 0, 0, nil
-	}
-	ks, ns, ok := strings.Cut(s, "/")
-	k, err1 := strconv.Atoi(ks)
-	n, err2 := strconv.Atoi(ns)
-	if !ok || err1 != nil || err2 != nil || n < 1 || k < 1 || k > n {
-		return 0, 0, usagef("--shard %q: want K/N with 1 <= K <= N, e.g. 2/8", s)
-	}
-	return k, n, nil
-}
-
-// effectiveConfig is what identifies a run's results: everything that can
-// change an output byte. Threads, logging and checkpoint cadence are not in it.
-type effectiveConfig struct {
-	Matrix           string           `json:"matrix"`
-	GapOpen          float64          `json:"gap_open"`
-	GapExtend        float64          `json:"gap_extend"`
-	Assign           string           `json:"assign"`
-	KeyRegex         string           `json:"key_regex"`
-	SkipUnassigned   bool             `json:"skip_unassigned"`
-	MinIdentity      float64          `json:"min_identity"`
-	MinRefCoverage   float64          `json:"min_ref_coverage"`
-	MinScore         float64          `json:"min_score"`
-	Format           string           `json:"format"`
-	Engine           string           `json:"engine"`
-	AllowNucleotide  bool             `json:"allow_nucleotide"`
-	CompleteProteins bool             `json:"complete_proteins"`
-	Sites            map[string][]int `json:"sites,omitempty"`
-}
-
-func runAlign(ctx context.Context, a *app, o *alignOptions, inputs []string, argv []string) (err error) {
+func runAlign(ctx context.Context, a *app, o *alignOptions, argv []string) (err error) {
 	log := a.log()
-	if o.CPUProfile != "" {
-		f, err := os.Create(o.CPUProfile)
-		if err != nil {
-			return fmt.Errorf("cpuprofile: %w", err)
-		}
-		if err := pprof.StartCPUProfile(f); err != nil {
-			f.Close()
-			return fmt.Errorf("cpuprofile: %w", err)
-		}
-		defer func() { pprof.StopCPUProfile(); f.Close() }()
-	}
-	if o.MemProfile != "" {
-		defer func() {
-			f, ferr := os.Create(o.MemProfile)
-			if ferr == nil {
-				runtime.GC()
-				_ = pprof.WriteHeapProfile(f)
-				f.Close()
-			}
-		}()
-	}
-
-	m, err := aligner.LoadMatrix(o.Matrix)
-	if err != nil {
-		return usageError{err}
-	}
-	sc, err := aligner.NewScoring(aligner.Params{Matrix: m, GapOpen: o.GapOpen, GapExtend: o.GapExtend})
-	if err != nil {
-		return usageError{err}
-	}
-	var keyRe *regexp.Regexp
-	if o.KeyRegex != "" {
-		keyRe, err = regexp.Compile(o.KeyRegex)
-		if err != nil {
-			return usagef("--key-regex: %v", err)
-		}
-		if keyRe.NumSubexp() < 1 {
-			return usagef("--key-regex %q needs a capture group for the key", o.KeyRegex)
-		}
-	}
-	refs, err := pipeline.LoadReferences(o.Reference, sc, nil) // --key-regex is for query headers
+	stop, err := startProfiles(o.CPUProfile, o.MemProfile)
 	if err != nil {
 		return err
 	}
-	mode := o.Assign
-	if mode == pipeline.AssignAuto {
-		if mode, err = pipeline.PeekMode(inputs, keyRe); err != nil {
-			return err
+	defer func() {
+		if perr := stop(); perr != nil && err == nil {
+			err = perr
 		}
-	}
-	asg, err := pipeline.NewAssigner(mode, refs, keyRe, o.MapFile)
-	if err != nil {
-		return err
-	}
-	var sites map[string][]int
-	if o.SitesFile != "" {
-		if sites, err = pipeline.ReadSites(o.SitesFile, refs); err != nil {
-			return err
-		}
-	}
-	pre, err := asg.Prescan(inputs)
-	if err != nil {
-		return err
-	}
-	if len(pre.Missing) > 0 && !o.SkipUnassigned {
-		what := "gene keys"
-		if mode == pipeline.AssignMap {
-			what = "query IDs missing from the map"
-		}
-		return fmt.Errorf("no reference for %d %s: %s (add the wild types to %s, or use --skip-unassigned or --assign best)",
-			len(pre.Missing), what, strings.Join(quoteAll(pre.Missing), ", "), o.Reference)
-	}
+	}()
 	v, commit := versionInfo()
-	ec, err := chooseEngine(ctx, o, log, v)
-	if err != nil {
-		return err
-	}
-	eng := ec.engine
-	info := report.Engine{Name: ec.name, Version: ec.version, Matrix: m.Name, GapOpen: o.GapOpen, GapExtend: o.GapExtend}
-	shardK, shardN, _ := parseShard(o.Shard)
-
-	cfg := effectiveConfig{
-		Matrix: m.Name, GapOpen: o.GapOpen, GapExtend: o.GapExtend, Assign: mode, KeyRegex: o.KeyRegex,
-		SkipUnassigned: o.SkipUnassigned, MinIdentity: o.MinIdentity, MinRefCoverage: o.MinRefCoverage,
-		MinScore: o.MinScore, Format: o.Format, Engine: eng.Name(), AllowNucleotide: o.AllowNucleotide,
-		CompleteProteins: o.CompleteProteins, Sites: sites,
-	}
-	w, err := output.Open(output.Options{
-		Out: o.Out, Stdout: a.io.Out, Manifest: o.Manifest, Format: output.Format(o.Format),
-		Resume: o.Resume, Force: o.Force,
-		CheckpointEvery: o.CheckpointEvery, CheckpointInterval: o.CheckpointInterval,
-		CommandLine: argv, ToolVersion: v, ToolCommit: commit,
-		Identity: output.Identity{
-			Inputs: inputs, Reference: o.Reference, MapFile: o.MapFile, Config: cfg,
-			Engine: ec.name, EngineVersion: ec.version, Shard: o.Shard,
+	var bar *progress
+	env := pipeline.Env{
+		Stdout: a.io.Out, ToolVersion: v, ToolCommit: commit, CommandLine: argv,
+		Protected: o.cfg.files(),
+		Notify:    func(n pipeline.Note) { logNote(log, n) },
+		Progress: func(p pipeline.Progress) {
+			if bar == nil {
+				bar = newProgress(a, "aligning", p.Total)
+			}
+			bar.set(p.Done)
 		},
-	})
-	if errors.Is(err, output.ErrComplete) {
-		log.Info().Str("out", o.Out).Msg("already complete with the same inputs and settings; nothing to do (--force reruns)")
+	}
+	plan, err := pipeline.Prepare(ctx, o.spec, env)
+	if err != nil {
+		return o.cfg.explain(err)
+	}
+	s := plan.Spec
+	log.Info().Str("engine", plan.Job.EngineInfo.Name).Str("kernel", plan.Kernel()).Str("assign", plan.Mode()).
+		Int("references", len(plan.Refs)).Int("threads", s.Threads).Int("inputs", len(s.Inputs)).Str("out", s.Out).Msg("aligning")
+	res, runErr := plan.Execute(ctx)
+	if bar != nil {
+		bar.finish()
+	}
+	if res != nil && res.AlreadyComplete {
+		log.Info().Str("out", s.Out).Msg("already complete with the same inputs and settings; nothing to do (--force reruns)")
 		return nil
 	}
-	if err != nil {
-		return err
+	if res != nil && (runErr == nil || isRecordsFailed(runErr)) {
+		a.finalLine(res)
 	}
-	done := w.Done()
-	if pre.Records >= 0 {
-		w.SetTotal(shardSize(pre.Records, shardK, shardN))
-	}
-	if done > 0 {
-		log.Info().Int("records_done", done).Msg("resuming from checkpoint")
-	}
-	job := &pipeline.Job{
-		Inputs: inputs, Assigner: asg, Engine: eng, EngineInfo: info, Scoring: sc,
-		Thresholds:     pipeline.Thresholds{MinIdentity: o.MinIdentity, MinRefCoverage: o.MinRefCoverage, MinScore: o.MinScore},
-		SkipUnassigned: o.SkipUnassigned, AllowNucleotide: o.AllowNucleotide, CompleteProteins: o.CompleteProteins,
-		Encode:  func(r *report.Record) ([]byte, error) { return output.Encode(output.Format(o.Format), r) },
-		Threads: o.Threads, BatchSize: ec.batchSize, Skip: done, Shard: shardK, Shards: shardN, Copies: pre.Copies, Sites: sites,
-	}
-	log.Info().Str("engine", eng.Name()).Str("assign", mode).Int("references", len(refs)).
-		Int("threads", o.Threads).Strs("inputs", inputs).Str("out", o.Out).Msg("aligning")
-
-	todo := -1
-	if pre.Records >= 0 {
-		todo = shardSize(pre.Records, shardK, shardN) - done
-	}
-	if todo <= 0 {
-		todo = -1 // progressbar cannot count to zero
-	}
-	bar := newProgress(a, "aligning", todo)
-	start := time.Now()
-	st, runErr := pipeline.Run(ctx, job, func(r pipeline.Result) error {
-		return w.WriteEncoded(r.Ordinal, r.Record, r.Encoded, output.Outcome{Failed: r.Failed, Reason: r.Reason, NoHit: r.NoHit, Skipped: r.Skipped, FallbackUsed: r.FallbackUsed})
-	}, func(s pipeline.Stats) { bar.set(s.Emitted) })
-	bar.finish()
-
-	switch {
-	case runErr != nil && ctx.Err() != nil && errors.Is(runErr, context.Canceled):
-		if err := w.Interrupt(); err != nil {
-			return fmt.Errorf("writing checkpoint after interrupt: %w", err)
-		}
-		return errInterrupted
-	case runErr != nil:
-		if err := w.Abort(runErr); err != nil {
-			log.Error().Err(err).Msg("could not record the failure in the manifest")
-		}
-		return runErr
-	}
-	w.SetTotal(done + st.Emitted)
-	if err := w.Finish(); err != nil {
-		return err
-	}
-	el := time.Since(start)
-	c := w.Counts()
-	log.Info().Int("records", done+st.Emitted).Int("aligned_now", st.Emitted).Int("resumed", done).
-		Int("failed", c.Failed).Int("no_hit", c.NoHit).Int("skipped", c.Skipped).
-		Dur("elapsed", el).Float64("records_per_s", float64(st.Emitted)/el.Seconds()).Msg("done")
-	if c.Failed > 0 {
-		return recordsFailedError{c.Failed}
-	}
-	return nil
+	return runErr
 }
 
-func quoteAll(ss []string) []string {
-	out := make([]string, len(ss))
-	for i, s := range ss {
-		out[i] = strconv.Quote(s)
+// finalLine is the run's last stderr line: a structured "done" entry for
+// machines, then, off a terminal, one plain sentence for the person who
+// reads the CI log.
+func (a *app) finalLine(res *pipeline.Outcome) {
+	log := a.log()
+	secs := res.Elapsed.Seconds()
+	rate := 0.0
+	if secs > 0 {
+		rate = float64(res.Records-res.Resumed) / secs
 	}
-	return out
+	out := res.Out
+	if out == "-" {
+		out = "stdout"
+	}
+	log.Info().Int("records", res.Records).Int("resumed", res.Resumed).Interface("statuses", res.Counts.Statuses).
+		Int("failed", res.Counts.Failed).Str("out", out).Float64("elapsed_s", roundTo(secs, 3)).
+		Float64("records_per_s", roundTo(rate, 1)).Msg("done")
+	if a.io.ErrIsTTY || a.glob.Quiet {
+		return
+	}
+	fmt.Fprintf(a.io.Err, "wtalign: %d records -> %s (%s) in %.1f s\n", res.Records, out, statusList(res.Counts.Statuses), secs)
 }
 
-// shardSize is how many of total records shard k of n holds (all when n is 0).
-func shardSize(total, k, n int) int {
-	if n == 0 {
-		return total
+func statusList(m map[string]int) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
 	}
-	if total < k {
-		return 0
+	sort.Slice(keys, func(i, j int) bool { return m[keys[i]] > m[keys[j]] || m[keys[i]] == m[keys[j]] && keys[i] < keys[j] })
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s %d", k, m[k])
 	}
-	return (total-k)/n + 1
+	if len(parts) == 0 {
+		return "no records"
+	}
+	return strings.Join(parts, ", ")
+}
+
+func roundTo(v float64, digits int) float64 {
+	p := 1.0
+	for range digits {
+		p *= 10
+	}
+	return float64(int64(v*p+0.5)) / p
+}
+
+func logNote(log *zerolog.Logger, n pipeline.Note) {
+	ev := log.Info()
+	if n.Warn {
+		ev = log.Warn()
+	}
+	for _, at := range n.Attrs {
+		ev = ev.Interface(at.Key, at.Value)
+	}
+	ev.Msg(n.Msg)
+}
+
+// startProfiles starts the CPU profile and returns the function that ends
+// it and writes the heap profile; a profile that cannot be written is an
+// error, not silently dropped.
+func startProfiles(cpu, mem string) (stop func() error, err error) {
+	var cpuFile *os.File
+	if cpu != "" {
+		if cpuFile, err = os.Create(cpu); err != nil {
+			return nil, fmt.Errorf("--cpuprofile: %w", err)
+		}
+		if err := pprof.StartCPUProfile(cpuFile); err != nil {
+			cpuFile.Close()
+			return nil, fmt.Errorf("--cpuprofile: %w", err)
+		}
+	}
+	if mem != "" {
+		f, err := os.Create(mem) // created now, so a bad path fails before the run
+		if err != nil {
+			if cpuFile != nil {
+				pprof.StopCPUProfile()
+				cpuFile.Close()
+			}
+			return nil, fmt.Errorf("--memprofile: %w", err)
+		}
+		f.Close()
+	}
+	return func() error {
+		var first error
+		if cpuFile != nil {
+			pprof.StopCPUProfile()
+			if err := cpuFile.Close(); err != nil {
+				first = fmt.Errorf("--cpuprofile: %w", err)
+			}
+		}
+		if mem != "" {
+			f, err := os.Create(mem)
+			if err == nil {
+				runtime.GC()
+				err = pprof.WriteHeapProfile(f)
+				if cerr := f.Close(); err == nil {
+					err = cerr
+				}
+			}
+			if err != nil && first == nil {
+				first = fmt.Errorf("--memprofile: %w", err)
+			}
+		}
+		return first
+	}, nil
 }

@@ -2,11 +2,16 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/wtalign/wtalign/aligner"
+	"github.com/wtalign/wtalign/fasta"
 )
 
 var pairsDir = filepath.Join("..", "..", "testdata", "pairs")
@@ -30,25 +35,30 @@ func compareJSON(t *testing.T, args ...string) (int, compareReport, string) {
 	return code, rep, stderr
 }
 
-func checkAllAgree(t *testing.T, rep compareReport, wantPairs int) {
+func checkAllAgree(t *testing.T, rep compareReport, wantRecords int) {
 	t.Helper()
-	if rep.Pairs != wantPairs || rep.AllAgree != rep.Pairs || rep.Verdict != "agree" {
-		t.Fatalf("pairs %d (want %d), all agree %d, verdict %s; differences %v", rep.Pairs, wantPairs, rep.AllAgree, rep.Verdict, rep.Differences)
+	if rep.Compared != wantRecords || rep.AllAgree != rep.Compared || rep.Verdict != "agree" {
+		t.Fatalf("records %d (want %d), all agree %d, verdict %s; differences %v", rep.Compared, wantRecords, rep.AllAgree, rep.Verdict, rep.Differences)
 	}
 	for _, f := range compareFields {
-		if rep.Agree[f] != rep.Pairs {
-			t.Errorf("%s: %d of %d agree", f, rep.Agree[f], rep.Pairs)
+		if rep.Agree[f] != rep.Compared {
+			t.Errorf("%s: %d of %d agree", f, rep.Agree[f], rep.Compared)
 		}
 	}
 	if rep.NativeSecs <= 0 || rep.WaterSecs <= 0 || rep.SpeedRatio <= 0 {
 		t.Errorf("timings %v %v ratio %v", rep.NativeSecs, rep.WaterSecs, rep.SpeedRatio)
 	}
+	// compare validates the kernel align selects on this machine.
+	if rep.Native.Kernel == "" || rep.Native.Kernel != aligner.Kernel() {
+		t.Errorf("report names kernel %q, align runs %q", rep.Native.Kernel, aligner.Kernel())
+	}
 }
 
-// TestCompareRealPairs: every real pair of testdata/pairs agrees exactly.
+// TestCompareRealPairs: every real record of testdata/pairs that names a
+// K-12 wild type agrees exactly; the others are skipped alike.
 func TestCompareRealPairs(t *testing.T) {
 	needWater(t)
-	args := []string{"-j", "2", "--batch-size", "4", "-r", filepath.Join(pairsDir, "ref_ecoli_k12_mg1655.faa")}
+	args := []string{"-j", "2", "--skip-unassigned", "-r", filepath.Join(pairsDir, "ref_ecoli_k12_mg1655.faa")}
 	for _, f := range realQueryFiles {
 		args = append(args, filepath.Join(pairsDir, f))
 	}
@@ -59,16 +69,55 @@ func TestCompareRealPairs(t *testing.T) {
 	// 53 records: 50 name a K-12 wild type (Salmonella PmrA, Staphylococcus
 	// DfrA and Enterococcus... have keys K-12 spells differently).
 	checkAllAgree(t, rep, 50)
-	if rep.Records != 53 || rep.Unpaired != 3 || rep.Water.Batches < 13 {
-		t.Errorf("records %d unpaired %d processes %d", rep.Records, rep.Unpaired, rep.Water.Batches)
+	if rep.Records != 53 || rep.NotAligned != 3 || rep.Assign != "name" {
+		t.Errorf("records %d, not aligned %d, assign %s", rep.Records, rep.NotAligned, rep.Assign)
 	}
 }
 
+// TestComparePairsAsAlign: compare assigns as align does (case-insensitive
+// keys, reference IDs as keys), so both queries of the example pair.
+func TestComparePairsAsAlign(t *testing.T) {
+	needWater(t)
+	dir := t.TempDir()
+	refs, err := fasta.ReadAll(filepath.Join(pairsDir, "ref_ecoli_k12_mg1655.faa"), fasta.Options{Role: fasta.Reference})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gyrA, parC string
+	for _, r := range refs {
+		switch fasta.GeneKey(r.ID, r.Description, nil) {
+		case "gyrA":
+			gyrA = string(r.Seq)
+		case "parC":
+			parC = string(r.Seq)
+		}
+	}
+	ref := writeFile(t, dir, "refs.faa", ">k12|gyrA|NP_416734.1\n"+gyrA+"\n>plainref\n"+parC+"\n")
+	q := writeFile(t, dir, "q.faa", ">iso1|GYRA|x\n"+gyrA[:300]+"L"+gyrA[301:]+"\n>iso2|plainref|x\n"+parC+"\n")
+	code, rep, stderr := compareJSON(t, "--all-pairs", "-r", ref, q)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	checkAllAgree(t, rep, 2)
+	if rep.RecordList[0].Native.Reference != "k12|gyrA|NP_416734.1" || rep.RecordList[1].Native.Reference != "plainref" {
+		t.Errorf("pairs: %+v", rep.RecordList)
+	}
+}
+
+func writeFile(t *testing.T, dir, name, text string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 // splitTieHeavy writes the ref and query records of tie_heavy.faa to two
-// files and returns the number of pairs. Pairs whose reference has an
-// internal '*' are left out: references must not have one (package emboss
-// runs those pairs through water directly).
-func splitTieHeavy(t *testing.T, dir string) (refs, queries string, n int) {
+// files and a map pairing them, and returns the number of pairs. Pairs
+// whose reference has an internal '*' are left out: references must not
+// have one (package emboss runs those pairs through water directly).
+func splitTieHeavy(t *testing.T, dir string) (refs, queries, mapFile string, n int) {
 	t.Helper()
 	var ids, seqs []string
 	if _, err := readRecords(filepath.Join(pairsDir, "tie_heavy.faa"), func(id, seq string) {
@@ -76,7 +125,7 @@ func splitTieHeavy(t *testing.T, dir string) (refs, queries string, n int) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	var r, q strings.Builder
+	var r, q, m strings.Builder
 	for i := 0; i+1 < len(ids); i += 2 {
 		if !strings.HasSuffix(ids[i], "|ref") || !strings.HasSuffix(ids[i+1], "|query") {
 			t.Fatalf("records %d, %d: not a ref/query pair", i+1, i+2)
@@ -86,28 +135,26 @@ func splitTieHeavy(t *testing.T, dir string) (refs, queries string, n int) {
 		}
 		fmt.Fprintf(&r, ">%s\n%s\n", ids[i], seqs[i])
 		fmt.Fprintf(&q, ">%s\n%s\n", ids[i+1], seqs[i+1])
+		fmt.Fprintf(&m, "%s\t%s\n", ids[i+1], ids[i])
 		n++
 	}
-	refs, queries = filepath.Join(dir, "tie_refs.faa"), filepath.Join(dir, "tie_queries.faa")
-	if err := os.WriteFile(refs, []byte(r.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(queries, []byte(q.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return refs, queries, n
+	return writeFile(t, dir, "tie_refs.faa", r.String()), writeFile(t, dir, "tie_queries.faa", q.String()),
+		writeFile(t, dir, "tie.map", m.String()), n
 }
 
 // TestCompareTieHeavy: the synthetic pairs built to provoke equal-score
 // alternatives agree on gap placement too, in both water output formats.
 func TestCompareTieHeavy(t *testing.T) {
 	needWater(t)
-	refs, queries, n := splitTieHeavy(t, t.TempDir())
+	refs, queries, mapFile, n := splitTieHeavy(t, t.TempDir())
 	if n < 35 {
 		t.Fatalf("only %d tie-heavy pairs", n)
 	}
 	for _, format := range []string{"markx10", "srspair"} {
-		code, rep, stderr := compareJSON(t, "--water-format", format, "-r", refs, queries)
+		// Low floors: these synthetic pairs are about gap placement, and a
+		// low_quality record would hide its alignment from the comparison.
+		code, rep, stderr := compareJSON(t, "--water-format", format, "--assign", "map", "--map", mapFile,
+			"--min-identity", "0", "--min-score", "0", "-r", refs, queries)
 		if code != 0 {
 			t.Fatalf("%s: exit %d: %s", format, code, stderr)
 		}
@@ -127,7 +174,7 @@ func TestCompareTable(t *testing.T) {
 		norm = append(norm, strings.Join(strings.Fields(l), " "))
 	}
 	text := strings.Join(norm, "\n")
-	for _, want := range []string{"\npairs compared 5\n", "\naligned strings 5/5 100.00%\n", "\nall fields 5/5 100.00%\n", "water/native =", "verdict: AGREE"} {
+	for _, want := range []string{"\nrecords compared 5\n", "\naligned strings 5/5 100.00%\n", "\ncalls 5/5 100.00%\n", "\nall fields 5/5 100.00%\n", "water/native =", "verdict: AGREE", "kernel " + aligner.Kernel()} {
 		if !strings.Contains(text, want) {
 			t.Errorf("table lacks %q:\n%s", want, stdout)
 		}
@@ -153,7 +200,7 @@ func TestCompareAwkwardIDs(t *testing.T) {
 		"lab|gyrA|" + long,             // 200 characters
 		"lab|gyrA|" + long[:189] + "y", // same first 199 characters
 		"x|y",                          // two pipe fields: EMBOSS_001 in water
-		"gi|123|ref|NP_1.1|",           // NCBI style, and no gene key: compared with every reference
+		"gi|123|ref|NP_1.1|",           // NCBI style, and no gene key: skipped under name
 	}
 	var fa strings.Builder
 	var want []string
@@ -184,18 +231,18 @@ func TestCompareAwkwardIDs(t *testing.T) {
 	if err := os.WriteFile(ref, []byte(rb.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	code, rep, stderr := compareJSON(t, "--all-pairs", "--batch-size", "2", "-j", "2", "-r", ref, q)
+	code, rep, stderr := compareJSON(t, "--all-pairs", "--skip-unassigned", "-j", "2", "-r", ref, q)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	// gene=gyrA pairs five records with GyrA; the last has no key and
-	// meets all three references.
-	checkAllAgree(t, rep, 8)
-	if len(rep.PairList) != 8 {
-		t.Fatalf("--all-pairs listed %d pairs", len(rep.PairList))
+	// gene=gyrA pairs five records with GyrA; the last has no key and is
+	// skipped by both runs alike.
+	checkAllAgree(t, rep, 5)
+	if len(rep.RecordList) != 5 || rep.NotAligned != 1 {
+		t.Fatalf("--all-pairs listed %d records, %d not aligned", len(rep.RecordList), rep.NotAligned)
 	}
 	seen := map[string]bool{}
-	for i, p := range rep.PairList {
+	for i, p := range rep.RecordList {
 		if p.QueryID != want[p.QueryIndex-1] {
 			t.Errorf("pair %d: record %d has ID %q, want %q", i+1, p.QueryIndex, p.QueryID, want[p.QueryIndex-1])
 		}
@@ -204,29 +251,36 @@ func TestCompareAwkwardIDs(t *testing.T) {
 		}
 		seen[p.QueryID] = true
 	}
-	if len(seen) != len(awkward) {
+	if len(seen) != len(awkward)-1 {
 		t.Errorf("%d distinct query IDs in the report, want %d", len(seen), len(awkward))
 	}
 }
 
-// readRecords calls fn with the ID and sequence of every record in path.
+// readRecords calls fn with the ID and sequence (as written) of every
+// record in path.
 func readRecords(path string, fn func(id, seq string)) (int, error) {
-	b, err := os.ReadFile(path)
+	rd, err := fasta.Open(path, fasta.Options{Role: fasta.Query, AllowNucleotide: true})
 	if err != nil {
 		return 0, err
 	}
+	defer rd.Close()
 	n := 0
-	for _, rec := range strings.Split(string(b), ">")[1:] {
-		head, body, _ := strings.Cut(rec, "\n")
-		id, _, _ := strings.Cut(head, " ")
-		fn(id, strings.ReplaceAll(body, "\n", ""))
+	for {
+		rec, err := rd.Next()
+		if errors.Is(err, io.EOF) {
+			return n, nil
+		}
+		if rec == nil {
+			return n, err
+		}
+		fn(rec.ID, string(rec.Raw))
 		n++
 	}
-	return n, nil
 }
 
 // TestCompareDisagreement: a water that aligns with other penalties (a
-// wrapper changing -gapopen) makes compare report DISAGREE and exit 1.
+// wrapper changing -gapopen) makes compare report DISAGREE and exit 4,
+// which is not the exit code of an I/O error.
 func TestCompareDisagreement(t *testing.T) {
 	needWater(t)
 	dir := t.TempDir()
@@ -237,16 +291,16 @@ func TestCompareDisagreement(t *testing.T) {
 	}
 	args := []string{"--water-path", wrapper, "-r", filepath.Join(pairsDir, "ref_ecoli_k12_mg1655.faa"), filepath.Join(pairsDir, "derived_edge_cases.faa")}
 	code, rep, _ := compareJSON(t, args...)
-	if code != exitError || rep.Verdict != "disagree" || rep.AllAgree == rep.Pairs || len(rep.Differences["score"]) == 0 {
-		t.Fatalf("exit %d, verdict %q, %d/%d agree, differences %v", code, rep.Verdict, rep.AllAgree, rep.Pairs, rep.Differences)
+	if code != exitDisagree || rep.Verdict != "disagree" || rep.AllAgree == rep.Compared || len(rep.Differences["score"]) == 0 {
+		t.Fatalf("exit %d, verdict %q, %d/%d agree, differences %v", code, rep.Verdict, rep.AllAgree, rep.Compared, rep.Differences)
 	}
-	for _, p := range rep.PairList {
+	for _, p := range rep.RecordList {
 		if p.Agree || len(p.Differs) == 0 || p.Native.AlignedRef == "" {
 			t.Errorf("listed pair %+v", p)
 		}
 	}
 	code, stdout, stderr := runCLI(t, append([]string{"compare"}, args...)...)
-	if code != exitError || !strings.Contains(stdout, "verdict: DISAGREE") || !strings.Contains(stdout, "DIFFERENCES") || !strings.Contains(stderr, "pairs disagree") {
+	if code != exitDisagree || !strings.Contains(stdout, "verdict: DISAGREE") || !strings.Contains(stdout, "DIFFERENCES") || !strings.Contains(stderr, "records disagree") {
 		t.Errorf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
 }

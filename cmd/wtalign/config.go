@@ -2,83 +2,144 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"os"
-	"sort"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	"gopkg.in/yaml.v3"
+
+	"github.com/wtalign/wtalign/pipeline"
 )
 
-// applyConfigFile sets every flag named in the YAML file that was not
-// given on the command line. Keys are the long flag names; an unknown key
-// is an error naming it and its line.
-func applyConfigFile(fs *pflag.FlagSet, path string) error {
-	b, err := os.ReadFile(path)
+// specSource is where a command's job specification came from: flags,
+// and the --config file for keys the command line did not give. It keeps
+// the line of each config key, so an invalid value is reported where the
+// user wrote it.
+type specSource struct {
+	path  string
+	lines map[string]int // config key -> line
+	fs    *pflag.FlagSet
+}
+
+func (c *specSource) addFlag(fs *pflag.FlagSet) {
+	fs.StringVar(&c.path, "config", "", "YAML file with defaults for these flags (same names as keys); flags override it")
+	setGroup(fs, groupRun, "config")
+}
+
+func (c *specSource) files() []string {
+	if c.path == "" {
+		return nil
+	}
+	return []string{c.path}
+}
+
+// configSkip are keys that make no sense in a shared config file.
+var configSkip = map[string]bool{"inputs": true, "out": true, "manifest": true, "shard": true, "force": true}
+
+// apply sets every key of the config file whose flag was not given on the
+// command line. Keys are the long flag names; an unknown key, or a value
+// of the wrong kind, is a usage error naming the file and line.
+func (c *specSource) apply(fs *pflag.FlagSet, s *pipeline.Spec) error {
+	c.fs = fs
+	if c.path == "" {
+		return nil
+	}
+	b, err := os.ReadFile(c.path)
 	if err != nil {
-		return fmt.Errorf("config: %w", err)
+		return usagef("--config: %v", err)
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(b, &doc); err != nil {
-		return fmt.Errorf("config %s: %w", path, err)
+		return usagef("config %s: not valid YAML: %v", c.path, strings.TrimPrefix(err.Error(), "yaml: "))
 	}
 	if len(doc.Content) == 0 {
 		return nil // empty file
 	}
 	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
-		return fmt.Errorf("config %s line %d: want a mapping of flag names to values", path, root.Line)
+		return usagef("config %s line %d: want a mapping of flag names to values", c.path, root.Line)
 	}
+	c.lines = map[string]int{}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
 		f := fs.Lookup(k.Value)
-		if f == nil || k.Value == "config" || k.Value == "help" {
-			return fmt.Errorf("config %s line %d: unknown key %q (keys are the long flag names of 'wtalign align', e.g. matrix, gapopen, min-identity)", path, k.Line, k.Value)
+		if f == nil || k.Value == "config" || k.Value == "help" || configSkip[k.Value] {
+			return usagef("config %s line %d: unknown key %q (keys are the long flag names of 'wtalign %s', e.g. matrix, gapopen, min-identity; out, shard and force belong on the command line)",
+				c.path, k.Line, k.Value, fs.Name())
+		}
+		if _, dup := c.lines[k.Value]; dup {
+			return usagef("config %s line %d: key %q given twice (first on line %d)", c.path, k.Line, k.Value, c.lines[k.Value])
 		}
 		if v.Kind != yaml.ScalarNode {
-			return fmt.Errorf("config %s line %d: key %q needs a single value", path, v.Line, k.Value)
+			return usagef("config %s line %d: key %q needs a single value", c.path, v.Line, k.Value)
 		}
+		c.lines[k.Value] = v.Line
 		if f.Changed {
 			continue // the command line wins
 		}
-		if err := f.Value.Set(v.Value); err != nil {
-			return fmt.Errorf("config %s line %d: key %q: %v", path, v.Line, k.Value, err)
+		if err := s.Set(k.Value, v.Value); err != nil {
+			var fe *pipeline.FieldError
+			if errors.As(err, &fe) {
+				return usagef("config %s line %d: %s: %s, got %s", c.path, v.Line, k.Value, fe.Msg, fe.Value)
+			}
+			return usagef("config %s line %d: %s: %v", c.path, v.Line, k.Value, err)
 		}
 	}
 	return nil
 }
 
-// configSkip are align flags that make no sense in a shared config file.
-var configSkip = map[string]bool{"config": true, "help": true, "cpuprofile": true, "memprofile": true, "out": true, "manifest": true, "shard": true, "force": true}
-
-// defaultConfig renders the align flags as a commented YAML file.
-func defaultConfig(a *app) []byte {
-	fs := pflag.NewFlagSet("align", pflag.ContinueOnError)
-	(&alignOptions{}).addFlags(fs)
-	var names []string
-	fs.VisitAll(func(f *pflag.Flag) {
-		if !configSkip[f.Name] {
-			names = append(names, f.Name)
+// explain turns a *pipeline.FieldError into a usage error that names the
+// value the way the user gave it: a flag, or a key on a line of the config
+// file. Other errors pass unchanged.
+func (c *specSource) explain(err error) error {
+	var fe *pipeline.FieldError
+	if !errors.As(err, &fe) {
+		return err
+	}
+	val := ""
+	if fe.Value != "" {
+		val = " " + fe.Value
+	}
+	switch {
+	case fe.Key == "inputs":
+		return usagef("query files%s: %s", val, fe.Msg)
+	case c.lines[fe.Key] > 0:
+		return usagef("config %s line %d: %s%s: %s", c.path, c.lines[fe.Key], fe.Key, val, fe.Msg)
+	}
+	name := "--" + fe.Key
+	if c.fs != nil {
+		if f := c.fs.Lookup(fe.Key); f != nil && f.Shorthand != "" {
+			name += "/-" + f.Shorthand
 		}
-	})
-	sort.Strings(names)
+	}
+	return usagef("%s%s: %s", name, val, fe.Msg)
+}
+
+// defaultConfig renders align's flags as a commented YAML file.
+func defaultConfig() []byte {
+	fs := pflag.NewFlagSet("align", pflag.ContinueOnError)
+	newAlignOptions().AddFlags(fs)
 	var b bytes.Buffer
 	b.WriteString("# wtalign align configuration. Keys are the long flag names of 'wtalign align';\n")
 	b.WriteString("# flags given on the command line override these values. Use: wtalign align --config FILE ...\n")
-	for _, n := range names {
-		f := fs.Lookup(n)
-		def := f.DefValue
-		if n == "threads" {
-			def = "0"
-			fmt.Fprintf(&b, "\n# %s\n# (0 is not accepted: set a number, or delete the key to use all CPUs)\n# %s: %s\n", f.Usage, n, def)
+	for _, key := range pipeline.SpecKeys() {
+		f := fs.Lookup(key)
+		if f == nil || configSkip[key] {
 			continue
 		}
-		if f.Value.Type() == "string" {
+		def := f.DefValue
+		switch {
+		case key == "threads":
+			fmt.Fprintf(&b, "\n# %s\n# (delete the key to use every CPU this process may use)\n# threads: 8\n", f.Usage)
+			continue
+		case f.Value.Type() == "string":
 			def = fmt.Sprintf("%q", def)
 		}
-		fmt.Fprintf(&b, "\n# %s\n%s: %s\n", f.Usage, n, def)
+		fmt.Fprintf(&b, "\n# %s\n%s: %s\n", f.Usage, key, def)
 	}
 	return b.Bytes()
 }
@@ -88,30 +149,34 @@ type configInitOptions struct {
 	Force bool
 }
 
+func (o *configInitOptions) AddFlags(fs *pflag.FlagSet) {
+	fs.StringVarP(&o.Out, "out", "o", "-", "file to write; - for stdout")
+	fs.BoolVar(&o.Force, "force", false, "overwrite an existing file")
+}
+
 func newConfigCommand(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "config",
 		Short: "Work with configuration files",
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 	}
 	o := &configInitOptions{}
 	initCmd := &cobra.Command{
 		Use:   "init",
 		Short: "Write a commented configuration file with the defaults",
-		Long:  "Write a commented YAML file with every align setting at its default, for --config." + exitStatusHelp,
-		Args:  cobra.NoArgs,
+		Long:  "Write a commented YAML file with every align setting at its default, for --config." + exitHelp(exitOK, exitError, exitUsage),
+		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runConfigInit(a, o)
+			return runConfigInit(cmd.Context(), a, o)
 		},
 	}
-	initCmd.Flags().StringVarP(&o.Out, "out", "o", "-", "file to write; - for stdout")
-	initCmd.Flags().BoolVar(&o.Force, "force", false, "overwrite an existing file")
+	o.AddFlags(initCmd.Flags())
 	cmd.AddCommand(initCmd)
 	return cmd
 }
 
-func runConfigInit(a *app, o *configInitOptions) error {
-	b := defaultConfig(a)
+func runConfigInit(_ context.Context, a *app, o *configInitOptions) error {
+	b := defaultConfig()
 	if o.Out == "-" {
 		_, err := a.io.Out.Write(b)
 		return err

@@ -47,7 +47,7 @@ func newEnginesCommand(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "engines [--json] [--water-path PATH]",
 		Short:   "List alignment engines (native, EMBOSS water) and their availability",
-		Long:    enginesLong + exitStatusHelp,
+		Long:    enginesLong + exitHelp(exitOK, exitUsage),
 		Example: "  wtalign engines\n  wtalign engines --json --water-path /opt/emboss/bin/water",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {

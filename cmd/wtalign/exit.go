@@ -5,25 +5,44 @@ import (
 	"fmt"
 	"os"
 	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/wtalign/wtalign/output"
+	"github.com/wtalign/wtalign/pipeline"
 )
 
-// Exit codes, documented in every command's help.
+// Exit codes. Each command's help lists the ones it can return.
 const (
 	exitOK            = 0
 	exitError         = 1 // bad input, I/O failure, refused resume, lock held, ...
 	exitUsage         = 2 // bad flags or arguments
 	exitRecordsFailed = 3 // the run finished, but some records failed (see output and manifest)
+	exitDisagree      = 4 // compare: the engines disagree on some pair
+	exitSIGINT        = 130
+	exitSIGTERM       = 143
 )
 
-const exitStatusHelp = `
+var exitText = map[int]string{
+	exitOK:            "success",
+	exitError:         "error: unreadable or invalid input, output failure, refused resume, lock held",
+	exitUsage:         "usage error: unknown flag, bad flag value or config key, wrong arguments, an output path that is an input",
+	exitRecordsFailed: "finished, but some records failed (each is in the output with its reason)",
+	exitDisagree:      "the native engine and EMBOSS water disagree on at least one pair",
+	exitSIGINT:        "interrupted by SIGINT (checkpoint written; rerun to resume)",
+	exitSIGTERM:       "terminated by SIGTERM (checkpoint written; rerun to resume)",
+}
 
-EXIT STATUS
-  0    success
-  1    error: unreadable or invalid input, output failure, refused resume, lock held
-  2    usage error: unknown flag, bad flag value, wrong arguments
-  3    finished, but some records failed (each is in the output with its reason)
-  130  interrupted by SIGINT (checkpoint written; rerun to resume)
-  143  terminated by SIGTERM (checkpoint written; rerun to resume)`
+// exitHelp is the EXIT STATUS section of a command's help, listing only
+// the codes that command can return.
+func exitHelp(codes ...int) string {
+	var b strings.Builder
+	b.WriteString("\n\nEXIT STATUS")
+	for _, c := range codes {
+		fmt.Fprintf(&b, "\n  %-4d %s", c, exitText[c])
+	}
+	return b.String()
+}
 
 // usageError marks errors caused by how the command was called.
 type usageError struct{ err error }
@@ -33,15 +52,23 @@ func (e usageError) Unwrap() error { return e.err }
 
 func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
 
-// recordsFailedError reports a finished run with failed records.
-type recordsFailedError struct{ n int }
+// disagreeError is compare's verdict when the engines differ.
+type disagreeError struct{ n, of int }
 
-func (e recordsFailedError) Error() string {
-	return fmt.Sprintf("%d record(s) failed; see the output and manifest for reasons", e.n)
+func (e disagreeError) Error() string {
+	return fmt.Sprintf("compare: %d of %d records disagree between native and water", e.n, e.of)
 }
 
-// exit prints err (if any) once and maps it to an exit code.
-func (a *app) exit(err error) int {
+var errInterrupted = pipeline.ErrInterrupted
+
+func isRecordsFailed(err error) bool {
+	var rf *pipeline.RecordsFailedError
+	return errors.As(err, &rf)
+}
+
+// exit prints err (if any) once and maps it to an exit code. cmd is the
+// command that ran (for the usage hint), nil if parsing failed early.
+func (a *app) exit(cmd *cobra.Command, err error) int {
 	if err == nil {
 		return exitOK
 	}
@@ -51,17 +78,26 @@ func (a *app) exit(err error) int {
 	default:
 	}
 	if sig != nil && errors.Is(err, errInterrupted) {
-		a.log().Warn().Str("signal", sig.String()).Msg("interrupted; checkpoint written, rerun the same command to resume")
+		a.log().Warn().Str("signal", sig.String()).Msg(errInterrupted.Error())
 		return exitCodeForSignal(sig)
 	}
-	var rf recordsFailedError
+	var rf *pipeline.RecordsFailedError
 	if errors.As(err, &rf) {
-		a.log().Warn().Int("failed", rf.n).Msg(rf.Error())
+		a.log().Warn().Int("failed", rf.N).Msg(rf.Error())
 		return exitRecordsFailed
 	}
+	var de disagreeError
+	if errors.As(err, &de) {
+		a.log().Error().Msg(de.Error())
+		return exitDisagree
+	}
 	var ue usageError
-	if errors.As(err, &ue) || isCobraUsage(err) {
-		fmt.Fprintf(a.io.Err, "wtalign: %v\nRun 'wtalign --help' for usage.\n", err)
+	if errors.As(err, &ue) || errors.Is(err, pipeline.ErrSpec) || errors.Is(err, output.ErrClobber) || isCobraUsage(err) {
+		path := "wtalign"
+		if cmd != nil {
+			path = cmd.CommandPath()
+		}
+		fmt.Fprintf(a.io.Err, "wtalign: %v\nRun '%s --help' for usage.\n", err, path)
 		return exitUsage
 	}
 	a.log().Error().Msg(err.Error())
@@ -71,10 +107,28 @@ func (a *app) exit(err error) int {
 // isCobraUsage recognises the argument errors cobra itself produces.
 func isCobraUsage(err error) bool {
 	msg := err.Error()
-	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand", "accepts ", "requires at least", "requires at most", "required flag", "invalid argument"} {
+	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand", "accepts ", "requires at least", "requires at most", "required flag", "invalid argument", "flag needs an argument"} {
 		if strings.Contains(msg, p) {
 			return true
 		}
 	}
 	return false
+}
+
+// noArgs refuses positional arguments with a message naming the command.
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return usagef("%s takes no arguments, got %q", cmd.CommandPath(), args[0])
+	}
+	return nil
+}
+
+// needArgs requires at least one argument, saying what it should be.
+func needArgs(what string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return usagef("%s needs %s", cmd.CommandPath(), what)
+		}
+		return nil
+	}
 }

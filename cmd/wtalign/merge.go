@@ -1,10 +1,13 @@
 package main
 
 import (
+	"context"
+
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/wtalign/wtalign/output"
+	"github.com/wtalign/wtalign/pipeline"
 )
 
 type mergeOptions struct {
@@ -37,32 +40,34 @@ missing or duplicated shard is named), and all come from the same run
 differences are listed). Shards may be given in any order.
 
 Like align, merge writes <out>.partial and renames it when done. It exits 3
-if some shards' records failed.` + exitStatusHelp,
+if some shards' records failed.` + exitHelp(exitOK, exitError, exitUsage, exitRecordsFailed),
 		Example: `  wtalign merge -o all.jsonl shard*.jsonl`,
-		Args:    cobra.MinimumNArgs(1),
+		Args:    needArgs("the shard outputs to merge (e.g. shard*.jsonl)"),
 		PreRunE: func(*cobra.Command, []string) error {
 			if o.Out == "" {
-				return usagef("merge needs -o/--out")
+				return usagef("merge needs -o/--out: the merged output file (- for stdout)")
 			}
 			return nil
 		},
-		RunE: func(cmd *cobra.Command, args []string) error { return runMerge(a, o, args, cmd.Root().Name()) },
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runMerge(cmd.Context(), a, o, args, cmd.Root().Name())
+		},
 	}
 	o.AddFlags(cmd.Flags())
 	return cmd
 }
 
-func runMerge(a *app, o *mergeOptions, shards []string, prog string) error {
+func runMerge(ctx context.Context, a *app, o *mergeOptions, shards []string, prog string) error {
 	argv := append([]string{prog, "merge", "-o", o.Out}, shards...)
 	if o.Manifest != "" {
 		argv = append([]string{prog, "merge", "-o", o.Out, "--manifest", o.Manifest}, shards...)
 	}
-	m, err := output.Merge(output.MergeOptions{Out: o.Out, Stdout: a.io.Out, Manifest: o.Manifest, Shards: shards, CommandLine: argv})
+	m, err := output.Merge(ctx, output.MergeOptions{Out: o.Out, Stdout: a.io.Out, Manifest: o.Manifest, Shards: shards, CommandLine: argv})
 	if err != nil {
 		return err
 	}
 	if m != nil && m.Counts.Failed > 0 {
-		return recordsFailedError{m.Counts.Failed}
+		return &pipeline.RecordsFailedError{N: m.Counts.Failed}
 	}
 	if m != nil {
 		a.log().Info().Int("shards", len(shards)).Int("records", m.Counts.Done).Str("out", o.Out).Msg("merged")

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -59,8 +58,8 @@ func run(args []string, s *streams) int {
 	root.SetIn(s.In)
 	root.SetOut(s.Out)
 	root.SetErr(s.Err)
-	err := root.ExecuteContext(ctx)
-	return a.exit(err)
+	cmd, err := root.ExecuteContextC(ctx)
+	return a.exit(cmd, err)
 }
 
 func newRootCommand(a *app) *cobra.Command {
@@ -74,7 +73,7 @@ default), and reports identity, coverage and amino-acid changes in reference
 numbering (S83L, p.Ser83Leu, deletions, insertions, premature stops).
 
 Data goes to stdout or -o; logs go to stderr (human on a terminal, JSON lines
-otherwise).` + exitStatusHelp,
+otherwise).` + exitHelp(exitOK, exitError, exitUsage, exitRecordsFailed, exitDisagree, exitSIGINT, exitSIGTERM),
 		SilenceUsage:      true,
 		SilenceErrors:     true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error { return a.setupLogging() },
@@ -85,50 +84,79 @@ otherwise).` + exitStatusHelp,
 	pf.BoolVarP(&a.glob.Quiet, "quiet", "q", false, "only log errors and hide the progress bar")
 	_ = root.RegisterFlagCompletionFunc("log-format", fixedCompletions("auto", "console", "json"))
 	_ = root.RegisterFlagCompletionFunc("log-level", fixedCompletions("debug", "info", "warn", "error"))
+	v, c := versionInfo()
+	root.Version = v + " (commit " + c + ")"
+	root.SetVersionTemplate("wtalign {{.Version}}\n")
 
+	// Every command, in the order help lists them; each lives in its own
+	// file with its options struct.
 	root.AddCommand(
 		newAlignCommand(a),
+		newCompareCommand(a),
+		newStatusCommand(a),
+		newMergeCommand(a),
+		newSummarizeCommand(a),
+		newEnginesCommand(a),
 		newConfigCommand(a),
 		newVersionCommand(a),
 	)
-	root.AddCommand(extraCommands(a)...)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	cobra.AddTemplateFunc("groupedFlags", groupedUsage)
+	root.SetUsageTemplate(usageTemplate)
 	return root
 }
 
-func fixedCompletions(vals ...string) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-	return func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-		return vals, cobra.ShellCompDirectiveNoFileComp
-	}
-}
-
 // signalContext cancels ctx on the first SIGINT/SIGTERM and exits at once on
-// the second; the first signal is kept so the exit code can name it.
+// the second; the first signal is kept so the exit code can name it. The
+// returned stop ends the watching goroutine.
 func signalContext(parent context.Context, s *streams) (context.Context, func()) {
 	ctx, cancel := context.WithCancel(parent)
 	ch := make(chan os.Signal, 2)
+	done := make(chan struct{})
 	s.interrupted = make(chan os.Signal, 1)
 	signal.Notify(ch, syscall.SIGINT, syscall.SIGTERM)
 	go func() {
-		sig, ok := <-ch
-		if !ok {
+		select {
+		case sig := <-ch:
+			s.interrupted <- sig
+			cancel()
+		case <-done:
 			return
 		}
-		s.interrupted <- sig
-		cancel()
-		if sig2, ok := <-ch; ok {
+		select {
+		case sig2 := <-ch:
 			fmt.Fprintf(s.Err, "wtalign: second %v, exiting at once\n", sig2)
 			os.Exit(exitCodeForSignal(sig2))
+		case <-done:
 		}
 	}()
-	return ctx, func() { signal.Stop(ch); cancel() }
+	return ctx, func() { signal.Stop(ch); close(done); cancel() }
 }
 
 func exitCodeForSignal(sig os.Signal) int {
 	if sig == syscall.SIGTERM {
-		return 143
+		return exitSIGTERM
 	}
-	return 130
+	return exitSIGINT
 }
 
-var errInterrupted = errors.New("interrupted")
+// usageTemplate is cobra's default with the local flags listed by topic.
+const usageTemplate = `Usage:{{if .Runnable}}
+  {{.UseLine}}{{end}}{{if .HasAvailableSubCommands}}
+  {{.CommandPath}} [command]{{end}}{{if gt (len .Aliases) 0}}
+
+Aliases:
+  {{.NameAndAliases}}{{end}}{{if .HasExample}}
+
+Examples:
+{{.Example}}{{end}}{{if .HasAvailableSubCommands}}
+
+Available Commands:{{range .Commands}}{{if (or .IsAvailableCommand (eq .Name "help"))}}
+  {{rpad .Name .NamePadding }} {{.Short}}{{end}}{{end}}{{end}}{{if .HasAvailableLocalFlags}}
+{{groupedFlags .LocalFlags | trimTrailingWhitespaces}}{{end}}{{if .HasAvailableInheritedFlags}}
+
+Global Flags:
+{{.InheritedFlags.FlagUsages | trimTrailingWhitespaces}}{{end}}{{if .HasAvailableSubCommands}}
+
+Use "{{.CommandPath}} [command] --help" for more information about a command.{{end}}
+`

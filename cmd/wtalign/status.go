@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -39,20 +40,23 @@ killed; rerun the same command to resume it. docs/manifest.md describes
 every field; --json prints them for scripts, including each failed record.
 
 The exit status is 1 if any manifest cannot be read (the others are still
-shown).` + exitStatusHelp,
+shown).` + exitHelp(exitOK, exitError, exitUsage),
 		Example: `  wtalign status results/*.manifest.json
   wtalign status --json run.jsonl.manifest.json | jq '.[0].done'`,
-		Args: cobra.MinimumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error { return runStatus(a, o, args) },
+		Args: needArgs("at least one manifest (the <out>.manifest.json next to an align output)"),
+		RunE: func(cmd *cobra.Command, args []string) error { return runStatus(cmd.Context(), a, o, args) },
 	}
 	o.AddFlags(cmd.Flags())
 	return cmd
 }
 
-func runStatus(a *app, o *statusOptions, paths []string) error {
+func runStatus(ctx context.Context, a *app, o *statusOptions, paths []string) error {
 	var sums []manifest.Summary
 	var bad []string
 	for _, p := range paths {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		m, err := manifest.Load(p)
 		if err != nil {
 			a.log().Error().Msg(err.Error())

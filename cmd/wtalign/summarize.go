@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -50,30 +51,33 @@ By default the accession is taken from the file name {accession}_alignments.json
 as the Snakemake workflow and the Nextflow module name their outputs. Rows are
 sorted by accession, gene and input order, so the table does not depend on the
 order of the arguments. Outputs are written to a temporary file and renamed,
-so a workflow engine never sees a half-written table.` + exitStatusHelp,
+so a workflow engine never sees a half-written table.` + exitHelp(exitOK, exitError, exitUsage),
 		Example: `  wtalign summarize -o cohort_mutations.tsv --json cohort_summary.json results/alignments/*_alignments.json
   wtalign summarize --accession-from input run.jsonl`,
-		Args: cobra.MinimumNArgs(1),
+		Args: needArgs("at least one alignment output of 'wtalign align'"),
 		PreRunE: func(*cobra.Command, []string) error {
 			if _, err := summary.NewAccessionRule(o.AccessionFrom, o.AccessionRegex); err != nil {
 				return usageError{err}
 			}
 			return nil
 		},
-		RunE: func(cmd *cobra.Command, args []string) error { return runSummarize(a, o, args) },
+		RunE: func(cmd *cobra.Command, args []string) error { return runSummarize(cmd.Context(), a, o, args) },
 	}
 	o.AddFlags(cmd.Flags())
 	_ = cmd.RegisterFlagCompletionFunc("accession-from", fixedCompletions(summary.FromFilename, summary.FromStem, summary.FromInput))
 	return cmd
 }
 
-func runSummarize(a *app, o *summarizeOptions, files []string) error {
+func runSummarize(ctx context.Context, a *app, o *summarizeOptions, files []string) error {
 	rule, err := summary.NewAccessionRule(o.AccessionFrom, o.AccessionRegex)
 	if err != nil {
 		return usageError{err}
 	}
 	c := summary.New(rule)
 	for _, f := range files {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		if err := c.AddFile(f); err != nil {
 			return err
 		}

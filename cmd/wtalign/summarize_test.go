@@ -108,7 +108,7 @@ func TestSummarizeErrors(t *testing.T) {
 		code int
 		msg  string
 	}{
-		{[]string{"summarize"}, exitUsage, "requires at least 1 arg"},
+		{[]string{"summarize"}, exitUsage, "summarize needs at least one alignment output"},
 		{[]string{"summarize", "--accession-from", "moon", good}, exitUsage, "unknown accession mode"},
 		{[]string{"summarize", "--accession-regex", "(a)(b)", good}, exitUsage, "capture group"},
 		{[]string{"summarize", "-o", tsv, good, bad}, exitError, "B_alignments.json"},

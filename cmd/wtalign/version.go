@@ -40,7 +40,7 @@ func newVersionCommand(a *app) *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
 		Short: "Print version, commit and Go version",
-		Long:  "Print the wtalign version, the commit it was built from and the Go version." + exitStatusHelp,
+		Long:  "Print the wtalign version, the commit it was built from and the Go version." + exitHelp(exitOK, exitUsage),
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			v, c := versionInfo()

@@ -1,0 +1,69 @@
+package pipeline
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/wtalign/wtalign/output"
+)
+
+// checkPaths refuses, before any work, an output, partial, manifest or
+// lock path that is a file the run reads (inputs, reference, map, sites,
+// matrix, input list, protected files) or a directory.
+func (s *Spec) checkPaths(protected []string) error {
+	if s.Out == "-" {
+		return nil
+	}
+	reads := []output.Path{{Path: s.Reference, Role: "reference"}, {Path: s.Map, Role: "map file"},
+		{Path: s.Sites, Role: "sites file"}, {Path: s.InfileList, Role: "input list"}, {Path: s.Matrix, Role: "matrix file"}}
+	for _, in := range s.Inputs {
+		reads = append(reads, output.Path{Path: in, Role: "input"})
+	}
+	for _, p := range protected {
+		reads = append(reads, output.Path{Path: p, Role: "config file"})
+	}
+	man := s.Manifest
+	if man == "" {
+		man = s.Out + ".manifest.json"
+	}
+	writes := []output.Path{{Path: s.Out, Role: "output"}, {Path: s.Out + ".partial", Role: "partial output"},
+		{Path: man, Role: "manifest"}, {Path: s.Out + ".lock", Role: "lock"}}
+	if err := output.CheckClobber(reads, writes); err != nil {
+		return &FieldError{Key: "out", Msg: strings.TrimPrefix(err.Error(), "output: ")}
+	}
+	return nil
+}
+
+// readInfileList reads -X/--infile-list: one input path per line; blank
+// lines and lines starting with '#' are ignored.
+func readInfileList(path string) ([]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("input list: %w", err)
+	}
+	defer f.Close()
+	var out []string
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	line := 0
+	for sc.Scan() {
+		line++
+		t := strings.TrimSpace(strings.TrimRight(sc.Text(), "\r"))
+		if t == "" || strings.HasPrefix(t, "#") {
+			continue
+		}
+		if strings.ContainsRune(t, 0) {
+			return nil, fmt.Errorf("input list %s line %d: contains a NUL byte", path, line)
+		}
+		out = append(out, t)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("input list %s: %w", path, err)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("input list %s: no file names in it", path)
+	}
+	return out, nil
+}
