@@ -16,7 +16,7 @@ demo: build
 	@mkdir -p out
 	$(BIN) align -r testdata/demo/ref_ecoli_k12_mg1655.faa -o out/variants_alignments.json testdata/demo/variants.faa
 	$(BIN) align -r testdata/demo/ref_ecoli_k12_mg1655.faa -o out/GCF_000005845.2_alignments.json testdata/proteomes/GCF_000005845.2_proteins.faa
-	$(BIN) summarize -o out/cohort_mutations.tsv --json out/summary.json out/variants_alignments.json out/GCF_000005845.2_alignments.json
+	$(BIN) summarize -r testdata/demo/ref_ecoli_k12_mg1655.faa -o out/cohort_mutations.tsv --json-out out/cohort_overview.json out/variants_alignments.json out/GCF_000005845.2_alignments.json
 	@echo; echo "== calls on the example variants (all rows: out/cohort_mutations.tsv) =="
 	@awk -F'\t' 'NR==1 || $$1=="variants"' out/cohort_mutations.tsv | cut -f2,3,4,5,6,7 | cut -c1-150
 	@echo; echo "== K-12 proteome scan (out/GCF_000005845.2_alignments.json): hits per status =="

@@ -63,7 +63,7 @@ var TSVColumns = []string{
 	"reference_id", "gene", "reference_length", "copy_index", "status", "flags",
 	"score", "alignment_length", "identities", "percent_identity", "percent_identity_over_reference",
 	"reference_coverage", "query_coverage", "reference_start", "reference_end", "query_start", "query_end",
-	"not_covered", "engine", "fallback_used", "error",
+	"not_covered", "engine", "fallback_used", "error", "status_reason", "truncated_at", "truncation_evidence", "sites",
 	"mutation", "mutation_type", "hgvs_p", "mutation_name", "mutation_ref_start", "mutation_ref_end",
 	"mutation_query_start", "mutation_query_end", "mutation_ref", "mutation_alt", "after_premature_stop",
 }
@@ -184,6 +184,15 @@ func tsvRows(r *report.Record) []byte {
 	add(r.Engine.Name)
 	add(strconv.FormatBool(r.Engine.FallbackUsed))
 	add(r.Error)
+	add(r.StatusReason)
+	if t := r.Truncation; t != nil {
+		add(strconv.Itoa(t.Position) + "/" + strconv.Itoa(t.ReferenceLength))
+		add(t.Evidence)
+	} else {
+		add("")
+		add("")
+	}
+	add(SitesCell(r.Sites))
 	prefix := strings.Join(cells, "\t")
 	var b strings.Builder
 	if len(r.Mutations) == 0 {
@@ -206,3 +215,20 @@ func tsvRows(r *report.Record) []byte {
 var tsvCleaner = strings.NewReplacer("\t", " ", "\n", " ", "\r", " ")
 
 func clean(s string) string { return tsvCleaner.Replace(s) }
+
+// CleanCell keeps a value on one TSV cell: tabs and line breaks become spaces.
+func CleanCell(s string) string { return clean(s) }
+
+// SitesCell writes site states as one TSV cell: "83:S>L:mutant;87:D:wild_type"
+// (position, reference residue, what the query has when it differs, state).
+func SitesCell(sites []report.Site) string {
+	parts := make([]string, len(sites))
+	for i, st := range sites {
+		obs := st.Ref
+		if st.Observed != "" && st.Observed != st.Ref {
+			obs += ">" + st.Observed
+		}
+		parts[i] = strconv.Itoa(st.RefPos) + ":" + obs + ":" + st.State
+	}
+	return strings.Join(parts, ";")
+}

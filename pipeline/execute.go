@@ -286,7 +286,8 @@ func Prepare(ctx context.Context, spec Spec, env Env) (*Plan, error) {
 	format := output.Format(s.Format)
 	p.Job = &Job{
 		Inputs: s.Inputs, Assigner: asg, Engine: eng, EngineInfo: info, Scoring: sc,
-		Thresholds:     Thresholds{MinIdentity: s.MinIdentity, MinRefCoverage: s.MinRefCoverage, MinScore: s.MinScore},
+		Thresholds: Thresholds{MinIdentity: s.MinIdentity, MinRefCoverage: s.MinRefCoverage, MinScore: s.MinScore,
+			SameGeneIdentity: s.SameGeneIdentity},
 		SkipUnassigned: s.SkipUnassigned, AllowNucleotide: s.AllowNucleotide, CompleteProteins: s.CompleteProteins,
 		MaxLength: s.MaxLength,
 		Encode:    func(r *report.Record) ([]byte, error) { return output.Encode(format, r) },
@@ -382,6 +383,7 @@ func (p *Plan) identityConfig() any {
 		MinIdentity      float64          `json:"min_identity"`
 		MinRefCoverage   float64          `json:"min_ref_coverage"`
 		MinScore         float64          `json:"min_score"`
+		SameGeneIdentity float64          `json:"same_gene_identity"`
 		Format           string           `json:"format"`
 		Engine           string           `json:"engine"`
 		AllowNucleotide  bool             `json:"allow_nucleotide"`
@@ -391,7 +393,7 @@ func (p *Plan) identityConfig() any {
 	}{
 		Matrix: p.Matrix.Name, GapOpen: s.GapOpen, GapExtend: s.GapExtend, Assign: p.Mode(), KeyRegex: s.KeyRegex,
 		SkipUnassigned: s.SkipUnassigned, MinIdentity: s.MinIdentity, MinRefCoverage: s.MinRefCoverage,
-		MinScore: s.MinScore, Format: s.Format, Engine: p.Job.Engine.Name(), AllowNucleotide: s.AllowNucleotide,
+		MinScore: s.MinScore, SameGeneIdentity: s.SameGeneIdentity, Format: s.Format, Engine: p.Job.Engine.Name(), AllowNucleotide: s.AllowNucleotide,
 		CompleteProteins: s.CompleteProteins, MaxLength: s.MaxLength, Sites: p.Job.Sites,
 	}
 }

@@ -21,6 +21,10 @@ type Thresholds struct {
 	MinIdentity    float64 // EMBOSS percent identity (over alignment length)
 	MinRefCoverage float64 // percent of the reference inside the alignment
 	MinScore       float64 // water score
+	// SameGeneIdentity is the EMBOSS percent identity from which a hit is
+	// the reference's own gene (variants called); below it the hit is a
+	// homolog or paralog (status homolog, no calls).
+	SameGeneIdentity float64
 }
 
 // Job is one alignment run.

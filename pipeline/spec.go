@@ -44,6 +44,7 @@ type Spec struct {
 	MinIdentity      float64 `json:"min-identity" yaml:"min-identity"`
 	MinRefCoverage   float64 `json:"min-ref-coverage" yaml:"min-ref-coverage"`
 	MinScore         float64 `json:"min-score" yaml:"min-score"`
+	SameGeneIdentity float64 `json:"same-gene-identity" yaml:"same-gene-identity"`
 	CompleteProteins bool    `json:"complete-proteins" yaml:"complete-proteins"`
 
 	Matrix    string  `json:"matrix" yaml:"matrix"`
@@ -89,7 +90,13 @@ const (
 	DefaultMinIdentity    = 25.0
 	DefaultMinRefCoverage = 50.0
 	DefaultMinScore       = 100.0
-	DefaultWaterTimeout   = 10 * time.Minute
+	// DefaultSameGeneIdentity: variants of one gene across E. coli and its
+	// close relatives are >= 90% identical (Salmonella GyrA 91.5%, ParC
+	// 95.1% to K-12), while the closest paralogs in the K-12 proteome are
+	// <= 78% (AcrF/AcrB 77.6%, OmpN/OmpC 66.8%) and Gram-positive orthologs
+	// about 50%.
+	DefaultSameGeneIdentity = 80.0
+	DefaultWaterTimeout     = 10 * time.Minute
 	// DefaultMaxLength bounds one sequence (residues). The engine's memory
 	// is linear in the query length (checkpointed traceback), so the limit
 	// is about sane input, not about memory: no protein comes near it.
@@ -104,8 +111,9 @@ func DefaultSpec() Spec {
 		CheckpointEvery: output.DefaultCheckpointEvery, CheckpointInterval: Duration(output.DefaultCheckpointInterval),
 		Assign:      AssignAuto,
 		MinIdentity: DefaultMinIdentity, MinRefCoverage: DefaultMinRefCoverage, MinScore: DefaultMinScore,
-		MaxLength: DefaultMaxLength,
-		Matrix:    "EBLOSUM62", GapOpen: 10, GapExtend: 0.5,
+		SameGeneIdentity: DefaultSameGeneIdentity,
+		MaxLength:        DefaultMaxLength,
+		Matrix:           "EBLOSUM62", GapOpen: 10, GapExtend: 0.5,
 		Engine: EngineNative, WaterFormat: "markx10", Fallback: "none", WaterTimeout: Duration(DefaultWaterTimeout),
 	}
 }
@@ -227,7 +235,7 @@ func (s *Spec) Validate() error {
 	for _, p := range []struct {
 		key string
 		v   float64
-	}{{"min-identity", s.MinIdentity}, {"min-ref-coverage", s.MinRefCoverage}} {
+	}{{"min-identity", s.MinIdentity}, {"min-ref-coverage", s.MinRefCoverage}, {"same-gene-identity", s.SameGeneIdentity}} {
 		if math.IsNaN(p.v) || p.v < 0 || p.v > 100 {
 			return fieldErr(p.key, p.v, "want a percentage from 0 to 100")
 		}

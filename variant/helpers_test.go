@@ -2,6 +2,7 @@ package variant
 
 import (
 	"bufio"
+	"github.com/wtalign/wtalign/report"
 	"os"
 	"path/filepath"
 	"strings"
@@ -120,10 +121,10 @@ func clean(seq []byte) ([]byte, []string, bool) {
 	}
 	var flags []string
 	if removed {
-		flags = append(flags, FlagRemovedCharacters)
+		flags = append(flags, report.FlagRemovedCharacters)
 	}
 	if lower {
-		flags = append(flags, FlagLowercaseInput)
+		flags = append(flags, report.FlagLowercaseInput)
 	}
 	stripped := len(out) > 0 && out[len(out)-1] == '*'
 	if stripped {

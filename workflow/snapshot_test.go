@@ -138,7 +138,7 @@ func TestNFTestSnapshots(t *testing.T) {
 		}
 		staged = append(staged, filepath.Join("alignments", filepath.Base(f)))
 	}
-	cmd := exec.Command(bin, append([]string{"summarize", "--log-format", "json", "--out", "cohort_mutations.tsv", "--json", "cohort_summary.json"}, staged...)...)
+	cmd := exec.Command(bin, append([]string{"summarize", "--log-format", "json", "--out", "cohort_mutations.tsv", "--json-out", "cohort_summary.json"}, staged...)...)
 	cmd.Dir = sumDir
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("wtalign summarize: %v\n%s", err, b)

@@ -100,12 +100,13 @@ pass "3 accessions aligned, manifests complete, resume dir empty"
 
 step "cohort table"
 TSV=$TEST/results/cohort_mutations.tsv
-head -1 "$TSV" | grep -qx $'accession\tgene\tquery_id\tstatus\tidentity\tcoverage\tmutations' || fail "cohort header"
-grep -qx $'GCF_000005845.2\tgyrA\tNP_416734.1\twildtype\t100.00\t100.00\t' "$TSV" || fail "no wild-type GyrA row for K-12"
-grep -qx $'GCF_000005845.2\tparC\tNP_417491.1\twildtype\t100.00\t100.00\t' "$TSV" || fail "no wild-type ParC row for K-12"
-grep -q $'^GYRA_VARIANTS\tgyrA\tecoli_gyrA_D87N|[^\t]*\tmutant\t[0-9.]*\t100.00\tD87N$' "$TSV" || fail "no GyrA D87N row"
-grep -q $'^GYRA_VARIANTS\tgyrA\tecoli_gyrA_E7Q_G81D_D82G|[^\t]*\tmutant\t[0-9.]*\t100.00\tE7Q,G81D,D82G$' "$TSV" || fail "no GyrA E7Q,G81D,D82G row"
-[ "$(grep -c $'^PMRB_MULTICOPY\tbasS\t.*\tC84R$' "$TSV")" = 3 ] || fail "PmrB: want 3 copies with C84R"
+head -1 "$TSV" | grep -qx $'accession\tgene\tquery_id\tstatus\tgene_state\tidentity\tcoverage\tmutations\ttruncated_at\tsites' || fail "cohort header"
+grep -qx $'GCF_000005845.2\tgyrA\tNP_416734.1\twildtype\tpresent\t100.00\t100.00\t\t\t' "$TSV" || fail "no wild-type GyrA row for K-12"
+grep -qx $'GCF_000005845.2\tparC\tNP_417491.1\twildtype\tpresent\t100.00\t100.00\t\t\t' "$TSV" || fail "no wild-type ParC row for K-12"
+grep -q $'^GYRA_VARIANTS\tgyrA\tecoli_gyrA_D87N|[^\t]*\tmutant\tpresent\t[0-9.]*\t100.00\tD87N\t\t$' "$TSV" || fail "no GyrA D87N row"
+grep -q $'^GYRA_VARIANTS\tgyrA\tecoli_gyrA_E7Q_G81D_D82G|[^\t]*\tmutant\tpresent\t[0-9.]*\t100.00\tE7Q,G81D,D82G\t\t$' "$TSV" || fail "no GyrA E7Q,G81D,D82G row"
+[ "$(grep -c $'^PMRB_MULTICOPY\tbasS\t.*\tC84R\t\t$' "$TSV")" = 3 ] || fail "PmrB: want 3 copies with C84R"
+grep -qx $'GYRA_VARIANTS\tparC\t\t\tnot_analysed\t\t\t\t\t' "$TSV" || fail "no not_analysed ParC row for the named GyrA variants"
 python3 - "$TEST/results/cohort_summary.json" <<'EOF' || fail "cohort summary"
 import json, sys
 s = json.load(open(sys.argv[1]))

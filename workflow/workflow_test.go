@@ -98,7 +98,7 @@ var conventionBreaks = []mutation{
 
 var syntaxBreaks = []mutation{
 	{"unterminated string", "modules/wtalign/align/main.nf", `tag "${meta.id}"`, `tag "${meta.id}`, ""},
-	{"missing brace", "modules/wtalign/summarize/main.nf", "        --json ${prefix}_summary.json \\\\\n        ${alignments}\n    \"\"\"\n", "        --json ${prefix}_summary.json \\\\\n        ${alignments}\n    \"\"\"\n    if (true) {\n", ""},
+	{"missing brace", "modules/wtalign/summarize/main.nf", "        --json-out ${prefix}_summary.json \\\\\n        ${alignments}\n    \"\"\"\n", "        --json ${prefix}_summary.json \\\\\n        ${alignments}\n    \"\"\"\n    if (true) {\n", ""},
 	{"pipeline paren", "main.nf", ".map { meta, json -> json }", ".map( { meta, json -> json }", ""},
 	{"config brace", "nextflow.config", "    local {\n", "    local {\n    {\n", ""},
 }

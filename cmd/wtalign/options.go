@@ -53,9 +53,10 @@ func addHitFlags(fs *pflag.FlagSet, s *pipeline.Spec) {
 	fs.Float64Var(&s.MinIdentity, "min-identity", s.MinIdentity, "minimum EMBOSS percent identity (over the alignment length) for a hit")
 	fs.Float64Var(&s.MinRefCoverage, "min-ref-coverage", s.MinRefCoverage, "minimum percent of the reference covered by the alignment for a hit (--assign best only)")
 	fs.Float64Var(&s.MinScore, "min-score", s.MinScore, "minimum water score for a hit")
+	fs.Float64Var(&s.SameGeneIdentity, "same-gene-identity", s.SameGeneIdentity, "EMBOSS percent identity from which a hit is the reference's own gene (mutations called); below it: status homolog, no calls")
 	fs.BoolVar(&s.CompleteProteins, "complete-proteins", s.CompleteProteins, "queries are complete translations (gene-caller .faa): one that ends before the reference end is a premature stop (K141*), not a partial")
 	fs.StringVar(&s.Sites, "sites", s.Sites, "TSV of gene<TAB>position: report each site's state (wild_type, mutant, ambiguous, deleted, not_covered) in every hit on that gene")
-	setGroup(fs, groupHits, "min-identity", "min-ref-coverage", "min-score", "complete-proteins", "sites")
+	setGroup(fs, groupHits, "min-identity", "min-ref-coverage", "min-score", "same-gene-identity", "complete-proteins", "sites")
 }
 
 // addScoringFlags: matrix and gap penalties, water's names and defaults.

@@ -1,13 +1,16 @@
-package summary
+package cohort
 
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/wtalign/wtalign/report"
 )
 
 // rec builds a synthetic record as wtalign writes it (only the fields the
@@ -24,7 +27,7 @@ func rec(ordinal int, id, gene, status string, ident, cov float64, muts ...strin
 	}
 	ms := []any{}
 	for _, m := range muts {
-		ms = append(ms, map[string]any{"short": m, "hgvs": "p.?", "kind": "substitution"})
+		ms = append(ms, map[string]any{"short": m, "hgvs_p": "p.?", "type": "substitution"})
 	}
 	r["mutations"] = ms
 	if gene != "" {
@@ -66,61 +69,6 @@ func writeFile(t *testing.T, dir, name string, data []byte) string {
 		t.Fatal(err)
 	}
 	return p
-}
-
-func TestReadRecordsLayouts(t *testing.T) {
-	recs := []map[string]any{
-		rec(0, "q1", "gyrA", "mutant", 99.77, 100, "S83L", "D87N"),
-		rec(1, "q2", "", "no_hit", 0, 0),
-		rec(2, "q3", "parC", "wildtype", 100, 100),
-	}
-	var want []Record
-	for _, layout := range []string{"document", "array", "jsonl"} {
-		var got []Record
-		err := ReadRecords(bytes.NewReader(encode(t, layout, recs)), func(r Record) error {
-			got = append(got, r)
-			return nil
-		})
-		if err != nil {
-			t.Fatalf("%s: %v", layout, err)
-		}
-		if len(got) != 3 || got[0].Query.ID != "q1" || got[1].Reference != nil || got[2].Reference.Gene != "parC" ||
-			got[0].Alignment.PercentIdentityOverReference != 99.77 || len(got[0].Mutations) != 2 || got[0].Mutations[1].Short != "D87N" {
-			t.Fatalf("%s: got %+v", layout, got)
-		}
-		if want == nil {
-			want = got
-		} else if !reflect.DeepEqual(got, want) {
-			t.Errorf("%s differs from document layout", layout)
-		}
-	}
-}
-
-func TestReadRecordsRejectsBadInput(t *testing.T) {
-	good := encode(t, "document", []map[string]any{rec(0, "q1", "gyrA", "wildtype", 100, 100)})
-	cases := map[string]struct {
-		data string
-		want string
-	}{
-		"empty":         {"", "empty input"},
-		"not json":      {">seq1\nMKV\n", "not JSON"},
-		"number":        {"42", "not a wtalign alignment output"},
-		"truncated":     {string(good[:len(good)-20]), ""},
-		"trailing":      {string(good) + "{}", "unexpected data"},
-		"no status":     {`{"query":{"id":"a"}}`, "no status"},
-		"records field": {`{"records": 3}`, "not an array"},
-		"bad record":    {`{"records":[{"status":"mutant","query":{"id":7}}]}`, "record 1"},
-	}
-	for name, c := range cases {
-		err := ReadRecords(strings.NewReader(c.data), func(Record) error { return nil })
-		if err == nil {
-			t.Errorf("%s: no error", name)
-			continue
-		}
-		if !strings.HasPrefix(err.Error(), "summary: ") || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("%s: error %q, want prefix summary: and %q", name, err, c.want)
-		}
-	}
 }
 
 func TestAccessionRules(t *testing.T) {
@@ -215,15 +163,15 @@ func TestCohortTable(t *testing.T) {
 	if err := c.WriteTSV(&tsv); err != nil {
 		t.Fatal(err)
 	}
-	want := TSVHeader + "\n" +
-		"ACC1\tgyrA\tb2231\twildtype\t100.00\t100.00\t\n" +
-		"ACC1\tparC\tb0002\twildtype\t100.00\t100.00\t\n" +
-		"ACC2\tgyrA\tg1\tmutant\t99.77\t100.00\tS83L,D87N\n" +
-		"ACC2\tpmrB\tp1\tmutant\t99.78\t100.00\tC84R\n" +
-		"ACC2\tpmrB\tp2\twildtype\t100.00\t100.00\t\n" +
-		"ACC3\tgyrA\tx1\tmutant\t99.89\t100.00\tS83L\n" +
-		"ACC3\tnfsA\tx2\ttruncated\t58.26\t58.26\tK141*\n" +
-		"ACC3\tparC\tx3\tpartial\t40.10\t40.50\t\n"
+	want := strings.Join(Columns, "\t") + "\n" +
+		"ACC1\tgyrA\tb2231\twildtype\tpresent\t100.00\t100.00\t\t\t\n" +
+		"ACC1\tparC\tb0002\twildtype\tpresent\t100.00\t100.00\t\t\t\n" +
+		"ACC2\tgyrA\tg1\tmutant\tpresent\t99.77\t100.00\tS83L,D87N\t\t\n" +
+		"ACC2\tpmrB\tp1\tmutant\tpresent\t99.78\t100.00\tC84R\t\t\n" +
+		"ACC2\tpmrB\tp2\twildtype\tpresent\t100.00\t100.00\t\t\t\n" +
+		"ACC3\tgyrA\tx1\tmutant\tpresent\t99.89\t100.00\tS83L\t\t\n" +
+		"ACC3\tnfsA\tx2\ttruncated\tdisrupted\t58.26\t58.26\tK141*\t\t\n" +
+		"ACC3\tparC\tx3\tpartial\tpartial\t40.10\t40.50\t\t\t\n"
 	if tsv.String() != want {
 		t.Errorf("table:\n%s\nwant:\n%s", tsv.String(), want)
 	}
@@ -239,9 +187,9 @@ func TestCohortTable(t *testing.T) {
 	}
 }
 
-func TestCohortSummary(t *testing.T) {
+func TestCohortOverview(t *testing.T) {
 	files := cohortFiles(t)
-	s := buildCohort(t, files).Summary()
+	s := buildCohort(t, files).Overview()
 	if len(s.Accessions) != 3 || s.Accessions[0].Accession != "ACC1" || s.Accessions[2].Accession != "ACC3" {
 		t.Fatalf("accessions: %+v", s.Accessions)
 	}
@@ -285,20 +233,14 @@ func TestCohortSummary(t *testing.T) {
 func TestMutationOrderByPosition(t *testing.T) {
 	rule, _ := NewAccessionRule(FromFilename, "")
 	c := New(rule)
-	c.Add("A", "a", Record{Status: "mutant"})
-	r := Record{Status: "mutant"}
-	r.Reference = &struct {
-		ID   string `json:"id"`
-		Gene string `json:"gene"`
-	}{ID: "r", Gene: "g"}
+	c.Add("A", "a", &report.Record{Status: "mutant"})
+	r := &report.Record{Status: "mutant", Reference: &report.Reference{ID: "r", Gene: "g"}}
 	for _, m := range []string{"H95_V96insVLEST", "S83L", "K141*", "K61_S65del", "E7Q"} {
-		r.Mutations = append(r.Mutations, struct {
-			Short string `json:"short"`
-		}{m})
+		r.Mutations = append(r.Mutations, report.Mutation{Short: m})
 	}
 	c.Add("A", "a", r)
 	var got []string
-	for _, m := range c.Summary().Genes[0].Mutations {
+	for _, m := range c.Overview().Genes[0].Mutations {
 		got = append(got, m.Mutation)
 	}
 	want := []string{"E7Q", "K61_S65del", "S83L", "H95_V96insVLEST", "K141*"}
@@ -351,5 +293,51 @@ func TestInputModeSplitsByInputFile(t *testing.T) {
 	rows := c.Rows()
 	if len(rows) != 2 || rows[0].Accession != "S1" || rows[1].Accession != "S2" {
 		t.Errorf("rows %+v", rows)
+	}
+}
+
+// TestGeneStates: with the reference genes known, a scanned genome without
+// a gene says absent, a named run says not_analysed, a truncated copy says
+// disrupted (and its read-through calls are not counted), and a homolog
+// does not make its gene present.
+func TestGeneStates(t *testing.T) {
+	dir := t.TempDir()
+	scan := func(r map[string]any) map[string]any {
+		r["engine"] = map[string]any{"name": "native", "assign": "best"}
+		return r
+	}
+	named := func(r map[string]any) map[string]any {
+		r["engine"] = map[string]any{"name": "native", "assign": "name"}
+		return r
+	}
+	trunc := scan(rec(1, "c1", "cirA", "truncated", 38, 38, "G254*", "S300L"))
+	trunc["truncation"] = map[string]any{"position": 254, "reference_length": 663, "evidence": "premature_stop", "calls_after_stop": 1}
+	trunc["mutations"].([]any)[1].(map[string]any)["after_premature_stop"] = true
+	a := writeFile(t, dir, "SCAN_alignments.json", encode(t, "document", []map[string]any{
+		scan(rec(0, "g", "gyrA", "wildtype", 100, 100)), trunc, scan(rec(2, "d", "acrB", "homolog", 60, 99)),
+	}))
+	b := writeFile(t, dir, "NAMED_alignments.jsonl", encode(t, "jsonl", []map[string]any{named(rec(0, "v", "gyrA", "mutant", 99.9, 100, "S83L"))}))
+	c := buildCohort(t, nil)
+	c.SetGenes([]string{"acrB", "cirA", "gyrA"})
+	for _, f := range []string{a, b} {
+		if err := c.AddFile(f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var got []string
+	for _, r := range c.Rows() {
+		got = append(got, fmt.Sprintf("%s %s %s %s %v %s", r.Accession, r.Gene, r.Status, r.GeneState, r.Mutations, r.TruncatedAt))
+	}
+	want := []string{
+		"NAMED acrB  not_analysed [] ", "NAMED cirA  not_analysed [] ", "NAMED gyrA mutant present [S83L] ",
+		"SCAN acrB  absent [] ", "SCAN acrB homolog homolog [] ", "SCAN cirA truncated disrupted [G254*] 254/663",
+		"SCAN gyrA wildtype present [] ",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("rows:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	o := c.Overview()
+	if s := o.Accessions[1]; !reflect.DeepEqual(s.Absent, []string{"acrB"}) || !reflect.DeepEqual(s.Disrupted, []string{"cirA"}) || s.Mutations != 1 {
+		t.Errorf("SCAN overview %+v", s)
 	}
 }

@@ -1,4 +1,4 @@
-package summary
+package cohort
 
 import (
 	"fmt"
@@ -15,7 +15,7 @@ const (
 )
 
 // DefaultFilenamePattern matches the workflows' output names.
-const DefaultFilenamePattern = `^(.+)_alignments\.jsonl?$`
+const DefaultFilenamePattern = `^(.+)_alignments\.(?:jsonl?|tsv)$`
 
 // inputSuffixes are stripped from an input file's name in FromInput mode.
 var inputSuffixes = []string{".gz", ".fasta", ".faa", ".fa", ".fas", ".pep", "_proteins", "_protein"}
@@ -39,20 +39,20 @@ func NewAccessionRule(mode, pattern string) (AccessionRule, error) {
 		}
 	case FromStem:
 		if pattern != "" {
-			return AccessionRule{}, fmt.Errorf("summary: an accession pattern needs mode %q or %q, not %q", FromFilename, FromInput, mode)
+			return AccessionRule{}, fmt.Errorf("cohort: an accession pattern needs mode %q or %q, not %q", FromFilename, FromInput, mode)
 		}
 	case FromInput:
 	default:
-		return AccessionRule{}, fmt.Errorf("summary: unknown accession mode %q (want %s, %s or %s)", mode, FromFilename, FromStem, FromInput)
+		return AccessionRule{}, fmt.Errorf("cohort: unknown accession mode %q (want %s, %s or %s)", mode, FromFilename, FromStem, FromInput)
 	}
 	r := AccessionRule{mode: mode}
 	if pattern != "" {
 		re, err := regexp.Compile(pattern)
 		if err != nil {
-			return AccessionRule{}, fmt.Errorf("summary: accession pattern: %w", err)
+			return AccessionRule{}, fmt.Errorf("cohort: accession pattern: %w", err)
 		}
 		if re.NumSubexp() != 1 && re.SubexpIndex("accession") < 0 {
-			return AccessionRule{}, fmt.Errorf("summary: accession pattern %q needs exactly one capture group or a group named accession", pattern)
+			return AccessionRule{}, fmt.Errorf("cohort: accession pattern %q needs exactly one capture group or a group named accession", pattern)
 		}
 		r.re = re
 	}
@@ -70,17 +70,17 @@ func (r AccessionRule) FromPath(path string) (string, error) {
 	case FromStem:
 		acc, _, _ := strings.Cut(base, ".")
 		if acc == "" {
-			return "", fmt.Errorf("summary: %s: cannot take an accession from the file name", path)
+			return "", fmt.Errorf("cohort: %s: cannot take an accession from the file name", path)
 		}
 		return acc, nil
 	case FromFilename:
 		acc, ok := r.match(base)
 		if !ok {
-			return "", fmt.Errorf("summary: %s: file name does not match %q; name outputs {accession}_alignments.json or choose another --accession-from", path, r.re.String())
+			return "", fmt.Errorf("cohort: %s: file name does not match %q; name outputs {accession}_alignments.json or choose another --accession-from", path, r.re.String())
 		}
 		return acc, nil
 	}
-	return "", fmt.Errorf("summary: accession mode %q takes the accession from the records, not the path", r.mode)
+	return "", fmt.Errorf("cohort: accession mode %q takes the accession from the records, not the path", r.mode)
 }
 
 // FromInputFile names the accession from a record's input_file (input mode).
@@ -89,7 +89,7 @@ func (r AccessionRule) FromInputFile(inputFile string) (string, error) {
 	if r.re != nil {
 		acc, ok := r.match(base)
 		if !ok {
-			return "", fmt.Errorf("summary: input file %s does not match %q", inputFile, r.re.String())
+			return "", fmt.Errorf("cohort: input file %s does not match %q", inputFile, r.re.String())
 		}
 		return acc, nil
 	}
@@ -103,7 +103,7 @@ func (r AccessionRule) FromInputFile(inputFile string) (string, error) {
 		}
 	}
 	if inputFile == "" || inputFile == "-" || acc == "" {
-		return "", fmt.Errorf("summary: record has no input file name to take an accession from (%q)", inputFile)
+		return "", fmt.Errorf("cohort: record has no input file name to take an accession from (%q)", inputFile)
 	}
 	return acc, nil
 }
