@@ -69,10 +69,16 @@ func addScoringFlags(fs *pflag.FlagSet, s *pipeline.Spec) {
 
 // addWaterFlags: how EMBOSS water is found and run.
 func addWaterFlags(fs *pflag.FlagSet, s *pipeline.Spec) {
-	fs.StringVar(&s.WaterPath, "water-path", s.WaterPath, "EMBOSS water executable (default: $"+emboss.EnvWater+", then water on $PATH)")
+	addWaterPathFlag(fs, s)
 	fs.StringVar(&s.WaterFormat, "water-format", s.WaterFormat, "water output format to read: "+orList(pipeline.WaterFormats))
 	fs.Var(&s.WaterTimeout, "water-timeout", "time limit for one water process")
 	setGroup(fs, groupEngine, "water-path", "water-format", "water-timeout")
+}
+
+// addWaterPathFlag: where EMBOSS water is (also 'wtalign engines').
+func addWaterPathFlag(fs *pflag.FlagSet, s *pipeline.Spec) {
+	fs.StringVar(&s.WaterPath, "water-path", s.WaterPath, "EMBOSS water executable (default: $"+emboss.EnvWater+", then water on $PATH)")
+	setGroup(fs, groupEngine, "water-path")
 }
 
 // addEngineFlags: the engine choice (align only; compare runs both).
