@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/wtalign/wtalign/aligner"
 	"github.com/wtalign/wtalign/pipeline"
 )
 
@@ -68,5 +69,20 @@ func TestHelpGroupsFlags(t *testing.T) {
 	}
 	if strings.Contains(out, "(default 2)") && strings.Contains(out, "default all CPUs)") {
 		t.Error("-j help repeats its default")
+	}
+}
+
+// TestUnknownKernelIsAnError: WTALIGN_KERNEL with a name this machine
+// cannot run stops the command (exit 2) instead of being ignored.
+func TestUnknownKernelIsAnError(t *testing.T) {
+	t.Setenv("WTALIGN_KERNEL", "avx9000")
+	code, _, stderr := runCLI(t, "engines")
+	if code != exitUsage || !strings.Contains(stderr, "WTALIGN_KERNEL=avx9000") || !strings.Contains(stderr, "generic") {
+		t.Errorf("exit %d: %s", code, stderr)
+	}
+	t.Setenv("WTALIGN_KERNEL", "generic")
+	defer func() { _ = aligner.SetKernel(aligner.Kernels()[len(aligner.Kernels())-1]) }()
+	if code, out, stderr := runCLI(t, "engines"); code != 0 || !strings.Contains(out, "kernel generic") {
+		t.Errorf("generic: exit %d: %s %s", code, out, stderr)
 	}
 }
