@@ -189,6 +189,11 @@ func (m *mutation) annotation() (verdict string, drugs []string) {
 			drugs = strs(c["drug_class"])
 		}
 	}
+	switch verdict {
+	case "known", "novel_at_known_site", "novel":
+	default:
+		verdict = "" // not a verdict this report knows: unannotated
+	}
 	return verdict, drugs
 }
 

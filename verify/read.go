@@ -239,7 +239,7 @@ func (o *Output) Records(fn func(*Rec) error) error {
 		}
 		if err == io.EOF && len(line) > 0 {
 			return line, start, &InputError{File: o.Path, Line: lineNo, Offset: start, Kind: ErrTruncated,
-				Msg: "the last line has no newline: the file was cut in the middle of a record"}
+				Msg: "truncated: the last line has no newline, the file was cut in the middle of a record"}
 		}
 		if err != nil && err != io.EOF {
 			return nil, start, &InputError{File: o.Path, Line: lineNo, Offset: start, Msg: "cannot read: " + err.Error(), Err: err}

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -23,14 +24,34 @@ var (
 	buildErr  error
 )
 
-// Main runs the tests of a package that uses Align and removes the binary
-// afterwards: call it from TestMain.
-func Main(m *testing.M) {
+// Main runs the tests of a package that uses Align, then runs cleanup and
+// removes the binary: call it from TestMain.
+func Main(m *testing.M, cleanup ...func()) {
 	code := m.Run()
+	for _, c := range cleanup {
+		c()
+	}
 	if binDir != "" {
 		os.RemoveAll(binDir)
 	}
 	os.Exit(code)
+}
+
+// Cohort aligns each FASTA (paths relative to the repository root) by
+// gene name against the K-12 wild types into dir, as
+// <name>_alignments.json with its manifest, and returns the outputs in
+// the order of fastas. Extra align flags come first in args.
+func Cohort(t testing.TB, dir string, args []string, fastas ...string) []string {
+	t.Helper()
+	refs := Path(t, "testdata/demo/ref_ecoli_k12_mg1655.faa")
+	var outs []string
+	for _, f := range fastas {
+		name := strings.TrimSuffix(filepath.Base(f), filepath.Ext(f))
+		out := filepath.Join(dir, name+"_alignments.json")
+		Align(t, append(append([]string{"-r", refs, "-o", out}, args...), Path(t, f))...)
+		outs = append(outs, out)
+	}
+	return outs
 }
 
 // Root is the repository root (the directory holding go.mod).
