@@ -122,8 +122,8 @@ func build(runs []*runState, rules Rules) *Report {
 	// Per accession, outliers, genotypes and the catalog.
 	known := map[string]*KnownMutation{}
 	for _, rs := range runs {
-		acc := Accession{Accession: rs.Accession, Output: rs.Output, Records: rs.Records, Status: rs.status, Genotype: []string{}}
-		genotype := map[string]bool{}
+		acc := Accession{Accession: rs.Accession, Output: rs.Output, Records: rs.Records, Status: rs.status, Genotype: []string{}, Mutations: []string{}}
+		genotype, muts := map[string]bool{}, map[string]bool{}
 		for s, n := range rs.status {
 			switch {
 			case s == "wildtype":
@@ -148,6 +148,9 @@ func build(runs []*runState, rules Rules) *Report {
 			}
 			acc.Calls += len(h.calls)
 			for _, c := range h.calls {
+				if len(h.reasons) == 0 {
+					muts[c.name] = true
+				}
 				switch c.verdict {
 				case "known":
 					rep.Catalog.Known++
@@ -172,6 +175,7 @@ func build(runs []*runState, rules Rules) *Report {
 			}
 		}
 		acc.Genotype = append(acc.Genotype, sortedKeys(genotype)...)
+		acc.Mutations = append(acc.Mutations, sortedKeys(muts)...)
 		rep.Accessions = append(rep.Accessions, acc)
 		rep.Runs = append(rep.Runs, rs.Run)
 	}

@@ -137,6 +137,9 @@ type Accession struct {
 	// Genotype lists the accession's known calls (gene_change), sorted;
 	// empty without catalog annotations.
 	Genotype []string `json:"genotype"`
+	// Mutations lists every call (gene_change) of the accession's
+	// analysed records that are not outliers, sorted.
+	Mutations []string `json:"mutations"`
 }
 
 // Dist summarises a distribution. MAD is the median absolute deviation,
