@@ -249,7 +249,12 @@ func TestAnnotationsAndResources(t *testing.T) {
 		if i == 3 {
 			rss *= 10
 		}
+		elapsed := 0.02 // 4 records: 200 records/s; acc02 ten times slower
+		if i == 1 {
+			elapsed = 0.2
+		}
 		paths = append(paths, copyOutput(t, p, dir, name, edit, func(m map[string]any) {
+			m["timings"].(map[string]any)["elapsed_seconds"] = elapsed
 			m["session_history"] = []any{map[string]any{"peak_rss_bytes": rss, "cpu_seconds": 1.5}, map[string]any{"peak_rss_bytes": rss / 2, "cpu_seconds": 0.5}}
 		}))
 	}
@@ -274,7 +279,9 @@ func TestAnnotationsAndResources(t *testing.T) {
 	if r.PeakRSSBytes == nil || *r.PeakRSSBytes != 100<<20 || r.CPUSeconds == nil || *r.CPUSeconds != 2 || r.Sessions != 2 || len(r.SessionResources) != 2 {
 		t.Errorf("run resources: %+v", r)
 	}
-	if len(rep.ResourceOutliers) != 1 || rep.ResourceOutliers[0].Accession != "acc04" || rep.ResourceOutliers[0].Rule != "memory" {
+	ro := rep.ResourceOutliers
+	if len(ro) != 2 || ro[0].Accession != "acc02" || ro[0].Rule != "slow" || ro[0].Value != 20 || ro[0].Median != 200 ||
+		ro[1].Accession != "acc04" || ro[1].Rule != "memory" || !strings.Contains(ro[1].Text, "peak RSS 1000 MiB, over 3 times the median 100 MiB of 8 runs") {
 		t.Errorf("resource outliers: %+v", rep.ResourceOutliers)
 	}
 }
