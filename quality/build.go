@@ -103,6 +103,7 @@ func build(runs []*runState, rules Rules) *Report {
 		ov.References = []FileRef{}
 	}
 	ov.InputFiles = len(inputs)
+	ov.ElapsedSeconds = round2(ov.ElapsedSeconds)
 	if ov.ElapsedSeconds > 0 {
 		ov.RecordsPerSecond = round2(float64(ov.Records) / ov.ElapsedSeconds)
 	}
@@ -406,7 +407,7 @@ func (r Rules) resources(runs []*runState) []ResourceOutlier {
 	out := []ResourceOutlier{}
 	var rates, rss []float64
 	for _, rs := range runs {
-		if rs.RecordsPerSecond > 0 {
+		if rs.RecordsPerSecond > 0 && rs.ElapsedSeconds >= r.MinRunSeconds {
 			rates = append(rates, rs.RecordsPerSecond)
 		}
 		if rs.PeakRSSBytes != nil {
@@ -416,9 +417,9 @@ func (r Rules) resources(runs []*runState) []ResourceOutlier {
 	if len(rates) >= r.MinCohort {
 		med := dist(rates).Median
 		for _, rs := range runs {
-			if rs.RecordsPerSecond > 0 && rs.RecordsPerSecond*r.SlowFactor < med {
+			if rs.RecordsPerSecond > 0 && rs.ElapsedSeconds >= r.MinRunSeconds && rs.RecordsPerSecond*r.SlowFactor < med {
 				out = append(out, ResourceOutlier{Accession: rs.Accession, Output: rs.Output, Rule: "slow", Value: rs.RecordsPerSecond, Median: med,
-					Text: fmt.Sprintf("%.1f records/s, under 1/%g of the median %.1f records/s of %d runs", rs.RecordsPerSecond, r.SlowFactor, med, len(rates))})
+					Text: fmt.Sprintf("%.3g records/s, under 1/%g of the median %.3g records/s of %d runs of at least %gs", rs.RecordsPerSecond, r.SlowFactor, med, len(rates), r.MinRunSeconds)})
 			}
 		}
 	}

@@ -249,9 +249,9 @@ func TestAnnotationsAndResources(t *testing.T) {
 		if i == 3 {
 			rss *= 10
 		}
-		elapsed := 0.02 // 4 records: 200 records/s; acc02 ten times slower
+		elapsed := 20.0 // 4 records: 0.2 records/s; acc02 ten times slower
 		if i == 1 {
-			elapsed = 0.2
+			elapsed = 200
 		}
 		paths = append(paths, copyOutput(t, p, dir, name, edit, func(m map[string]any) {
 			m["timings"].(map[string]any)["elapsed_seconds"] = elapsed
@@ -280,7 +280,7 @@ func TestAnnotationsAndResources(t *testing.T) {
 		t.Errorf("run resources: %+v", r)
 	}
 	ro := rep.ResourceOutliers
-	if len(ro) != 2 || ro[0].Accession != "acc02" || ro[0].Rule != "slow" || ro[0].Value != 20 || ro[0].Median != 200 ||
+	if len(ro) != 2 || ro[0].Accession != "acc02" || ro[0].Rule != "slow" || ro[0].Value != 0.02 || ro[0].Median != 0.2 ||
 		ro[1].Accession != "acc04" || ro[1].Rule != "memory" || !strings.Contains(ro[1].Text, "peak RSS 1000 MiB, over 3 times the median 100 MiB of 8 runs") {
 		t.Errorf("resource outliers: %+v", rep.ResourceOutliers)
 	}

@@ -49,6 +49,9 @@ type Rules struct {
 	// this many times the median.
 	SlowFactor   float64 `json:"slow_factor"`
 	MemoryFactor float64 `json:"memory_factor"`
+	// MinRunSeconds: runs shorter than this are left out of the speed
+	// rule, whose rate start-up time would dominate.
+	MinRunSeconds float64 `json:"min_run_seconds"`
 }
 
 // DefaultRules are the documented defaults (docs/report.md).
@@ -65,6 +68,7 @@ var DefaultRules = Rules{
 	MaxAmbiguous:     5,
 	SlowFactor:       3,
 	MemoryFactor:     3,
+	MinRunSeconds:    10,
 }
 
 // madScale makes the MAD a consistent estimator of the standard deviation.
