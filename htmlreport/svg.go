@@ -275,7 +275,7 @@ func reasonsText(o quality.Outlier) string {
 // position, as tall as the accessions carrying a change there, labelled
 // for the most frequent ones, with catalogued regions shaded.
 func lollipop(g quality.Gene, maxLabels int) string {
-	const w, h, ml, mr, mt, mb = 1100, 200, 44, 20, 40, 40
+	const w, h, ml, mr, mt, mb = 1100, 230, 44, 20, 70, 40
 	L := float64(max(g.ReferenceLength, 1))
 	px := func(pos int) float64 { return ml + (float64(pos)-0.5)/L*(w-ml-mr) }
 	type site struct {
@@ -306,8 +306,8 @@ func lollipop(g quality.Gene, maxLabels int) string {
 	s.text(ml, 16, "start", "ttl", fmt.Sprintf("%s  (%s, %d aa; %d accessions with the gene)", g.Gene, g.ReferenceID, g.ReferenceLength, g.Accessions))
 	for _, r := range g.Regions {
 		x1, x2 := px(r.Start), px(r.End+1)
-		s.rect(x1, mt-14, math.Max(x2-x1, 2), h-mt-mb+14, "#fee8c8", fmt.Sprintf("%s %d-%d", r.Name, r.Start, r.End))
-		s.text((x1+x2)/2, mt-4, "middle", "region", fmt.Sprintf("%s %d-%d", r.Name, r.Start, r.End))
+		s.rect(x1, 26, math.Max(x2-x1, 2), h-mb-26, "#fee8c8", fmt.Sprintf("%s %d-%d", r.Name, r.Start, r.End))
+		s.text((x1+x2)/2, 36, "middle", "region", fmt.Sprintf("%s %d-%d", r.Name, r.Start, r.End))
 	}
 	s.raw(`<rect x="%d" y="%d" width="%d" height="10" class="protein"/>`, ml, h-mb, w-ml-mr)
 	for _, t := range posTicks(g.ReferenceLength) {
@@ -323,7 +323,9 @@ func lollipop(g quality.Gene, maxLabels int) string {
 	for i := 0; i < len(byFreq) && i < maxLabels; i++ {
 		label[byFreq[i]] = true
 	}
-	lastLabelX := -100.0
+	// Labels go above their heads, raised a level at a time where they
+	// would cover another label (QRDR changes sit a few residues apart).
+	var boxes [][4]float64
 	for _, st := range list {
 		x, y := px(st.pos), py(st.accs)
 		class := "lp"
@@ -332,9 +334,31 @@ func lollipop(g quality.Gene, maxLabels int) string {
 		}
 		s.line(x, h-mb, x, y, "stem")
 		s.raw(`<circle cx="%s" cy="%s" r="4" class="%s"><title>position %d: %s</title></circle>`, f(x), f(y), class, st.pos, esc(strings.Join(st.names, ", ")))
-		if label[st] && x-lastLabelX > 34 {
-			s.text(x, y-8, "middle", "lpl", strings.SplitN(st.names[0], " ", 2)[0])
-			lastLabelX = x
+	}
+	for _, st := range list {
+		if !label[st] {
+			continue
+		}
+		x, y := px(st.pos), py(st.accs)
+		text := strings.SplitN(st.names[0], " ", 2)[0]
+		tw := 6.2 * float64(len(text))
+		for level := 0; level < 6; level++ {
+			ty := y - 8 - 11*float64(level)
+			b := [4]float64{x - tw/2, ty - 9, x + tw/2, ty + 1}
+			clash := b[1] < 40
+			for _, o := range boxes {
+				if b[0] < o[2] && o[0] < b[2] && b[1] < o[3] && o[1] < b[3] {
+					clash = true
+				}
+			}
+			if !clash {
+				boxes = append(boxes, b)
+				if level > 0 {
+					s.line(x, y-4, x, ty+1, "leader")
+				}
+				s.text(x, ty, "middle", "lpl", text)
+				break
+			}
 		}
 	}
 	return s.String()
