@@ -174,7 +174,7 @@ func Verify(ctx context.Context, paths []string, opt Options) (*Result, error) {
 		return nil, err
 	}
 	v := &verifier{opt: opt, schema: schema, res: &Result{Failures: []Failure{}, Skipped: []Skip{}, Files: []FileResult{}},
-		scorings: map[string]*scoringOrErr{}}
+		scorings: map[string]*scoringOrErr{}, files: len(paths)}
 	if opt.References != "" {
 		if v.refs, err = loadReferences(opt.References); err != nil {
 			return nil, err
@@ -199,6 +199,7 @@ type verifier struct {
 	res      *Result
 	scorings map[string]*scoringOrErr
 	records  int
+	files    int // paths given
 	// per file
 	fr      *FileResult
 	out     *Output
@@ -266,7 +267,7 @@ func (v *verifier) file(ctx context.Context, path string) error {
 		}
 		v.records++
 		if v.records%1000 == 0 {
-			v.progress(path, len(v.res.Files), 0)
+			v.progress(path, len(v.res.Files), v.files)
 		}
 		v.record(st, r)
 		return nil
