@@ -71,7 +71,14 @@ func analyze(t *testing.T, paths ...string) *quality.Report {
 
 func TestCleanCohortHasNoOutliers(t *testing.T) {
 	cohort(t)
-	rep := analyze(t, clean...)
+	var progress []quality.Progress
+	rep, err := quality.Analyze(context.Background(), clean, quality.Options{Progress: func(p quality.Progress) { progress = append(progress, p) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(progress) != 8 || progress[7].Done != 8 || progress[7].Total != 8 || progress[7].Records != 32 {
+		t.Errorf("progress: %+v", progress)
+	}
 	for _, o := range rep.Outliers {
 		t.Errorf("outlier in the clean cohort: %s %s: %+v", o.Accession, o.QueryID, o.Reasons)
 	}

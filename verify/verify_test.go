@@ -102,6 +102,14 @@ func TestPassesOnRealOutputs(t *testing.T) {
 		t.Errorf("edges: %+v", e)
 	}
 
+	var last verify.Progress
+	if _, err := verify.Verify(context.Background(), []string{o.variants, o.edges}, verify.Options{Progress: func(p verify.Progress) { last = p }}); err != nil {
+		t.Fatal(err)
+	}
+	if last.FilesDone != 2 || last.Files != 2 || last.Records != 27+9 { // 27 variants, 9 records of stops.faa and invalid_letters.faa
+		t.Errorf("last progress %+v", last)
+	}
+
 	// Without the reference FASTA the call check is skipped, and says why.
 	res = run(t, "", o.variants)
 	if !res.OK() {
