@@ -268,6 +268,11 @@ func TestSizeAt1000Accessions(t *testing.T) {
 		t.Errorf("the page for 1,000 accessions is %d bytes, over %d", b.Len(), limit)
 	}
 	page := b.String()
+	var again bytes.Buffer
+	htmlreport.Render(&again, bigReport(), htmlreport.Options{})
+	if again.String() != page {
+		t.Error("two renderings of one report differ")
+	}
 	if !strings.Contains(page, "The first 500 of 1000") {
 		t.Error("the runs table is not cut at 500 rows with a note")
 	}

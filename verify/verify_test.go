@@ -28,8 +28,8 @@ const (
 // jsonl: no_hit, error and truncated records), two shards and their merge,
 // and a tsv.
 type outputs struct {
-	dir                                          string
-	variants, edges, shard1, shard2, merged, tsv string
+	dir                                                 string
+	variants, edges, shard1, shard2, merged, tsv, sites string
 }
 
 func makeOutputs(t *testing.T) outputs {
@@ -43,6 +43,7 @@ func makeOutputs(t *testing.T) outputs {
 		shard2:   filepath.Join(dir, "part2.jsonl"),
 		merged:   filepath.Join(dir, "merged.jsonl"),
 		tsv:      filepath.Join(dir, "variants.tsv"),
+		sites:    filepath.Join(dir, "sites.jsonl"),
 	}
 	verifytest.Align(t, "-r", p(refs), "-o", o.variants, p(variants))
 	verifytest.Align(t, "-r", p(refs), "--assign", "best", "--format", "jsonl", "-o", o.edges, p(edges), p(invalid))
@@ -51,6 +52,12 @@ func makeOutputs(t *testing.T) outputs {
 	}
 	verifytest.Run(t, "merge", "--quiet", "-o", o.merged, o.shard1, o.shard2)
 	verifytest.Align(t, "-r", p(refs), "--format", "tsv", "-o", o.tsv, p(variants))
+	// Sites of interest and complete proteins (a short query is a premature stop).
+	sitesFile := filepath.Join(dir, "sites.tsv")
+	if err := os.WriteFile(sitesFile, []byte("gyrA\t83\ngyrA\t87\nnfsA\t141\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	verifytest.Align(t, "-r", p(refs), "--format", "jsonl", "--sites", sitesFile, "--complete-proteins", "-o", o.sites, p(variants))
 	return o
 }
 
@@ -74,7 +81,7 @@ func text(t *testing.T, res *verify.Result) string {
 func TestPassesOnRealOutputs(t *testing.T) {
 	o := makeOutputs(t)
 	ref := verifytest.Path(t, refs)
-	res := run(t, ref, o.variants, o.edges, o.shard1, o.shard2, o.merged, o.tsv)
+	res := run(t, ref, o.variants, o.edges, o.shard1, o.shard2, o.merged, o.tsv, o.sites)
 	if !res.OK() {
 		t.Fatalf("verify failed on real outputs:\n%s", text(t, res))
 	}
@@ -97,6 +104,9 @@ func TestPassesOnRealOutputs(t *testing.T) {
 		if s.File == o.variants && s.Check == verify.CheckCalls {
 			t.Errorf("variants: calls skipped on %d records: %s", s.Records, s.Reason)
 		}
+	}
+	if data, _ := os.ReadFile(o.sites); !bytes.Contains(data, []byte(`"sites":[{"ref_pos":83`)) || byPath[o.sites].Checked[verify.CheckCalls] == 0 {
+		t.Errorf("the sites output has no sites or no checked calls: %+v", byPath[o.sites])
 	}
 	if e := byPath[o.edges]; e.Checked[verify.CheckManifest] != 1 || e.Records == 0 {
 		t.Errorf("edges: %+v", e)
