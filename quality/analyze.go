@@ -11,13 +11,14 @@ import (
 	"strings"
 
 	"github.com/wtalign/wtalign/manifest"
+	"github.com/wtalign/wtalign/report"
 	"github.com/wtalign/wtalign/verify"
 )
 
 // Options configure Analyze.
 type Options struct {
 	// AccessionMode and AccessionPattern name each output's accession as
-	// `wtalign summarize` does (summary.NewAccessionRule: "filename" with
+	// `wtalign summarize` does (cohort.NewAccessionRule: "filename" with
 	// a pattern, or "stem"). Both empty: the file name's
 	// {accession}_alignments.json[l], else the name up to its first '.'.
 	AccessionMode    string
@@ -39,11 +40,9 @@ type Progress struct {
 // statuses of records aligned to a reference whose calls were made.
 var calledStatuses = map[string]bool{"wildtype": true, "mutant": true, "ambiguous": true, "partial": true, "truncated": true}
 
-// isHomologStatus: statuses a newer pipeline may give to hits that are
-// not the gene itself.
-func isHomologStatus(s string) bool {
-	return strings.Contains(s, "homolog") || strings.Contains(s, "paralog")
-}
+// isHomologStatus: the pipeline's status for a hit that is another gene
+// of the family (report.StatusHomolog).
+func isHomologStatus(s string) bool { return s == report.StatusHomolog }
 
 // hit is what the analysis keeps of one aligned record.
 type hit struct {
@@ -360,27 +359,17 @@ func failureKind(status, reason string) string {
 	return "other"
 }
 
-// markHomologs: in a proteome scan (assign best) every protein goes to
-// its best reference, so a gene can collect paralogs (PhoE under OmpF).
-// The gene's own copy is the hit with the highest identity over the
-// reference (the lowest ordinal on ties); the others are homologs, kept
-// out of the gene's statistics. Under name and map assignment every
-// query was named as the gene, so every hit is analysed (copies too).
+// markHomologs: the pipeline marks hits that are another gene of the
+// family as homolog. In a proteome scan (assign best) those are the
+// genome's paralogs (PhoE under OmpF), expected and kept out of the gene's
+// statistics. Under name and map a query was named as the gene, so a
+// homolog there is exactly what the report must show (a paralog labelled
+// as the gene, a wrong reference): it stays in the analysis, where the
+// identity rules flag it.
 func (rs *runState) markHomologs() {
-	best := map[string]*hit{}
 	for _, h := range rs.hits {
-		if h.assign != "best" || h.homolog {
-			continue
-		}
-		if b := best[h.gene]; b == nil || h.idOverRef > b.idOverRef {
-			best[h.gene] = h
-		}
-	}
-	for _, h := range rs.hits {
-		if h.assign == "best" && best[h.gene] != h {
-			h.homolog = true
-		}
-		if h.homolog {
+		h.homolog = h.homolog && h.assign == "best"
+		if isHomologStatus(h.status) {
 			h.calls = nil // a homolog's differences are not mutations
 		}
 	}

@@ -10,8 +10,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/wtalign/wtalign/cohort"
 	"github.com/wtalign/wtalign/output"
-	"github.com/wtalign/wtalign/summary"
 	"github.com/wtalign/wtalign/verify"
 )
 
@@ -86,17 +86,17 @@ func expand(paths []string) ([]string, error) {
 
 // accessionNamer names the accession of each output.
 type accessionNamer struct {
-	rule     summary.AccessionRule
+	rule     cohort.AccessionRule
 	fallback bool // default rule: the file-name pattern, else the stem
 }
 
 func newNamer(mode, pattern string) (accessionNamer, error) {
-	rule, err := summary.NewAccessionRule(mode, pattern)
+	rule, err := cohort.NewAccessionRule(mode, pattern)
 	if err != nil {
 		return accessionNamer{}, fmt.Errorf("quality: %w", err)
 	}
-	if rule.Mode() == summary.FromInput {
-		return accessionNamer{}, fmt.Errorf("quality: accession mode %q is not supported: a report has one accession per output; use %q or %q", summary.FromInput, summary.FromFilename, summary.FromStem)
+	if rule.Mode() == cohort.FromInput {
+		return accessionNamer{}, fmt.Errorf("quality: accession mode %q is not supported: a report has one accession per output; use %q or %q", cohort.FromInput, cohort.FromFilename, cohort.FromStem)
 	}
 	return accessionNamer{rule: rule, fallback: mode == "" && pattern == ""}, nil
 }
@@ -104,7 +104,7 @@ func newNamer(mode, pattern string) (accessionNamer, error) {
 func (n accessionNamer) name(path string) (string, error) {
 	acc, err := n.rule.FromPath(path)
 	if err != nil && n.fallback {
-		stem, _ := summary.NewAccessionRule(summary.FromStem, "")
+		stem, _ := cohort.NewAccessionRule(cohort.FromStem, "")
 		acc, err = stem.FromPath(path)
 	}
 	if err != nil {

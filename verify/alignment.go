@@ -256,17 +256,17 @@ func firstDiff(a, b string) string {
 // Flags variant.Call decides itself; every other stored flag came from
 // the caller (the pipeline) and is passed through.
 var callFlags = map[string]bool{
-	variant.FlagPartialN: true, variant.FlagPartialC: true, variant.FlagInternalStop: true,
-	variant.FlagDivergentCTail: true, variant.FlagAmbiguousResidues: true, variant.FlagNonstandardResidues: true,
-	variant.FlagNTerminalOverhang: true, variant.FlagCTerminalOverhang: true, variant.FlagTerminalStopStripped: true,
+	report.FlagPartialN: true, report.FlagPartialC: true, report.FlagInternalStop: true,
+	report.FlagDivergentCTail: true, report.FlagAmbiguousResidues: true, report.FlagNonstandardResidues: true,
+	report.FlagNTerminalOverhang: true, report.FlagCTerminalOverhang: true, report.FlagTerminalStopStripped: true,
 }
 
 // callStatuses are the statuses variant.Call sets; other statuses of an
 // aligned record (low_quality, and whatever the pipeline adds) are the
 // pipeline's decision and are not re-derived.
 var callStatuses = map[string]bool{
-	variant.StatusWildtype: true, variant.StatusMutant: true, variant.StatusAmbiguous: true,
-	variant.StatusPartial: true, variant.StatusTruncated: true,
+	report.StatusWildtype: true, report.StatusMutant: true, report.StatusAmbiguous: true,
+	report.StatusPartial: true, report.StatusTruncated: true,
 }
 
 func (v *verifier) sequencesAndCalls(rec *report.Record, ar, aq []byte, base Failure, bad func(check, field, stored, recomputed, msg string)) {
@@ -302,7 +302,7 @@ func (v *verifier) sequencesAndCalls(rec *report.Record, ar, aq []byte, base Fai
 	} else {
 		q, why := v.queries.get(rec.InputFile, rec.Query.Index)
 		if q == nil {
-			if v.refs != nil && rec.Status != variant.StatusLowQuality {
+			if v.refs != nil && rec.Status != report.StatusLowQuality {
 				v.skip(CheckCalls, "the alignment does not cover the whole query and "+why, 1)
 			}
 			return
@@ -318,8 +318,11 @@ func (v *verifier) sequencesAndCalls(rec *report.Record, ar, aq []byte, base Fai
 		bad(CheckSequences, "query.sha256", rec.Query.SHA256, got, "of the query as the alignment shows it: an aligned residue or the query changed")
 		return
 	}
-	if refSeq == nil || rec.Status == variant.StatusLowQuality {
-		return
+	if rec.Status == report.StatusHomolog && len(rec.Mutations) > 0 {
+		bad(CheckCalls, "mutations", strconv.Itoa(len(rec.Mutations)), "0", "a homolog record has no calls")
+	}
+	if refSeq == nil || rec.Status == report.StatusLowQuality || rec.Status == report.StatusHomolog {
+		return // no calls made: nothing to re-derive
 	}
 	v.calls(rec, refSeq, query, base, bad)
 }
@@ -334,7 +337,7 @@ func (v *verifier) calls(rec *report.Record, refSeq, query []byte, base Failure,
 			passFlags = append(passFlags, f)
 		}
 	}
-	stripped := slices.Contains(rec.Flags, variant.FlagTerminalStopStripped)
+	stripped := slices.Contains(rec.Flags, report.FlagTerminalStopStripped)
 	in := variant.Input{
 		Gene: rec.Reference.Gene, Ref: refSeq, Query: query,
 		Aln: &aligner.Alignment{
@@ -377,6 +380,9 @@ func (v *verifier) calls(rec *report.Record, refSeq, query []byte, base Failure,
 			bad(CheckCalls, fmt.Sprintf("mutations[%d]", i), orNone(s), orNone(r), msg)
 		}
 	}
+	if sj, rj := mustJSON(rec.Truncation), mustJSON(res.Truncation); sj != rj {
+		bad(CheckCalls, "truncation", sj, rj, "")
+	}
 	if s, r := regions(rec.NotCovered), regions(res.NotCovered); s != r {
 		bad(CheckCalls, "not_covered", s, r, "")
 	}
@@ -400,6 +406,11 @@ func (v *verifier) calls(rec *report.Record, refSeq, query []byte, base Failure,
 	}
 }
 
+func mustJSON(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
 func orNone(s string) string {
 	if s == "" {
 		return "(none)"
@@ -407,7 +418,7 @@ func orNone(s string) string {
 	return s
 }
 
-func regions(rs []variant.Region) string {
+func regions(rs []report.Region) string {
 	parts := make([]string, len(rs))
 	for i, r := range rs {
 		parts[i] = fmt.Sprintf("%d-%d", r.Start, r.End)
