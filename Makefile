@@ -13,14 +13,17 @@ build:
 # The main job on the shipped example data: real E. coli variants and the
 # whole K-12 proteome against the 38 K-12 wild types.
 demo: build
-	@mkdir -p out
+	@mkdir -p out/cohort
 	$(BIN) align -r testdata/demo/ref_ecoli_k12_mg1655.faa -o out/variants_alignments.json testdata/demo/variants.faa
 	$(BIN) align -r testdata/demo/ref_ecoli_k12_mg1655.faa -o out/GCF_000005845.2_alignments.json testdata/proteomes/GCF_000005845.2_proteins.faa
-	$(BIN) summarize -r testdata/demo/ref_ecoli_k12_mg1655.faa -o out/cohort_mutations.tsv --json-out out/cohort_overview.json out/variants_alignments.json out/GCF_000005845.2_alignments.json
-	@echo; echo "== calls on the example variants (all rows: out/cohort_mutations.tsv) =="
-	@awk -F'\t' 'NR==1 || $$1=="variants"' out/cohort_mutations.tsv | cut -f2,3,4,5,6,7 | cut -c1-150
+	$(BIN) summarize -r testdata/demo/ref_ecoli_k12_mg1655.faa -o out/cohort/mutations.tsv --json-out out/cohort/overview.json out/variants_alignments.json out/GCF_000005845.2_alignments.json
+	$(BIN) verify -r testdata/demo/ref_ecoli_k12_mg1655.faa out/*.json
+	$(BIN) report -o out/report.html --multiqc out/multiqc out/variants_alignments.json out/GCF_000005845.2_alignments.json
+	@echo; echo "== calls on the example variants (all rows: out/cohort/mutations.tsv) =="
+	@awk -F'\t' '($$1=="variants" && $$3!="") || NR==1' out/cohort/mutations.tsv | cut -f2,3,4,5,8,9 | cut -c1-150
 	@echo; echo "== K-12 proteome scan (out/GCF_000005845.2_alignments.json): hits per status =="
-	@awk -F'\t' '$$1=="GCF_000005845.2" {n[$$4]++} END {for (s in n) print "  " s ": " n[s]}' out/cohort_mutations.tsv | sort
+	@awk -F'\t' '$$1=="GCF_000005845.2" && $$3!="" {n[$$4]++} END {for (s in n) print "  " s ": " n[s]}' out/cohort/mutations.tsv | sort
+	@echo; echo "quality report: out/report.html (MultiQC files: out/multiqc/)"
 
 # Every test: Go unit, differential, fuzz-seed, CLI and crash tests, the
 # generic kernels again with -tags noasm, and the workflow tests.

@@ -365,6 +365,13 @@ func (w *Writer) snapshot(status manifest.Status, msg string) *manifest.Manifest
 	if session > 0 {
 		t.RecordsPerSecond = float64(w.done-t.SessionStartRecords) / session
 	}
+	if n := len(m.SessionLog); n > 0 {
+		log := append([]manifest.Session{}, m.SessionLog...)
+		s := &log[n-1]
+		s.Records, s.WallSeconds = w.done-s.StartRecords, session
+		s.CPUSeconds, s.PeakRSSBytes = manifest.Usage()
+		m.SessionLog = log
+	}
 	return &m
 }
 

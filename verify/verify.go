@@ -180,6 +180,19 @@ func Verify(ctx context.Context, paths []string, opt Options) (*Result, error) {
 			return nil, err
 		}
 	}
+	// An output and its manifest name one output (out/*.json gives both):
+	// each is verified once, in the order first named.
+	var unique []string
+	seen := map[string]bool{}
+	for _, p := range paths {
+		out := strings.TrimSuffix(p, ManifestSuffix)
+		if !seen[out] {
+			seen[out] = true
+			unique = append(unique, p)
+		}
+	}
+	paths = unique
+	v.files = len(paths)
 	for i, p := range paths {
 		if err := ctx.Err(); err != nil {
 			return v.res, fmt.Errorf("verify: %w", err)

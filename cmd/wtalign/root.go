@@ -104,6 +104,8 @@ otherwise).` + exitHelp(exitOK, exitError, exitUsage, exitRecordsFailed, exitDis
 		newStatusCommand(a),
 		newMergeCommand(a),
 		newSummarizeCommand(a),
+		newReportCommand(a),
+		newVerifyCommand(a),
 		newEnginesCommand(a),
 		newConfigCommand(a),
 		newVersionCommand(a),
