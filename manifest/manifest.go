@@ -68,8 +68,8 @@ type Manifest struct {
 	Sessions      int             `json:"sessions"` // 1 for the first run, +1 per resume
 	// SessionLog has one entry per session (the first run and each resume),
 	// with its resources, so slow or memory-hungry runs stand out.
-	SessionLog []Session `json:"session_log,omitempty"`
-	MergedFrom    []MergedShard   `json:"merged_from,omitempty"`
+	SessionLog []Session     `json:"session_log,omitempty"`
+	MergedFrom []MergedShard `json:"merged_from,omitempty"`
 }
 
 // Tool identifies the wtalign build that wrote the output.
