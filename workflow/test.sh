@@ -91,7 +91,7 @@ assert recs, "no records"
 assert man["status"] == "complete", man["status"]
 assert man["counts"]["total"] == len(recs) == man["counts"]["done"], (man["counts"], len(recs))
 for r in recs:
-    assert r["status"] in ("wildtype", "mutant", "partial", "truncated", "no_hit", "low_quality", "error", "empty"), r["status"]
+    assert r["status"] in ("wildtype", "mutant", "ambiguous", "partial", "truncated", "homolog", "no_hit", "low_quality", "error", "empty", "skipped"), r["status"]
 print(f"{sys.argv[1]}: {len(recs)} records, manifest complete")
 EOF
 done
@@ -120,6 +120,12 @@ assert g81d["records"] == 3 and g81d["accessions"] == 1, g81d
 print("summary:", accs, "K-12 records:", k12["records"], "gyrA G81D:", g81d)
 EOF
 pass "cohort table and summary have the expected rows"
+
+step "quality report"
+grep -q 'C84R' "$TEST/results/report.html" || fail "report.html lacks the PmrB C84R calls"
+[ "$(ls "$TEST/results/multiqc" | grep -c '_mqc\.')" = 3 ] || fail "want 3 MultiQC files in results/multiqc"
+python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert len(r["accessions"]) == 3, r["accessions"]' "$TEST/results/cohort_quality.json" || fail "cohort_quality.json"
+pass "report rule wrote the HTML report, its JSON and the MultiQC files"
 
 step "second run does nothing"
 stamp() { find "$TEST/results" -type f -printf '%p %T@\n' | sort; }
