@@ -7,9 +7,9 @@
 // TCAG order (https://www.ncbi.nlm.nih.gov/Taxonomy/Utils/wprintgc.cgi).
 //
 // Translate reads a frame as it is; TranslateCDS checks that a sequence is a
-// complete coding sequence (whole codons, a start codon of the code read as
-// Met, no internal stop, an optional final stop) and returns a *CDSError
-// saying what is wrong and where.
+// coding sequence (whole codons, no internal stop, an optional final stop),
+// reads a start codon of the code as Met, and returns a *CDSError saying
+// what is wrong and where.
 //
 // The package is floor 1: it imports nothing of wtalign, never logs, never
 // exits and never panics on bad input.

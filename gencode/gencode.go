@@ -184,7 +184,6 @@ type CDSErrKind int
 // Kinds of CDS problems.
 const (
 	ErrLength       CDSErrKind = iota + 1 // length is not a multiple of 3, or empty
-	ErrNoStart                            // first codon is not a start codon of the code
 	ErrInternalStop                       // a stop codon before the last codon
 	ErrBadLetter                          // a letter that is no nucleotide code
 )
@@ -196,8 +195,6 @@ func (e *CDSError) Error() string {
 			return "gencode: empty coding sequence"
 		}
 		return fmt.Sprintf("gencode: length %d is not a multiple of 3", e.Len)
-	case ErrNoStart:
-		return fmt.Sprintf("gencode: first codon %s is not a start codon", e.Codon)
 	case ErrInternalStop:
 		return fmt.Sprintf("gencode: internal stop codon %s at codon %d", e.Codon, e.Pos)
 	case ErrBadLetter:
@@ -206,17 +203,22 @@ func (e *CDSError) Error() string {
 	return "gencode: invalid coding sequence"
 }
 
-// CDS is a translated complete coding sequence.
+// CDS is a translated coding sequence.
 type CDS struct {
 	Protein []byte // without the final stop
+	// Start says the first codon is a start codon of the code; it was read
+	// as M, as a ribosome reads a GTG or TTG start.
+	Start bool
 	// EndsWithStop says the last codon was a stop (it is not in Protein).
 	EndsWithStop bool
 }
 
-// TranslateCDS translates a complete coding sequence: whole codons, a first
-// codon that is a start codon of the code (read as M, as a ribosome does for
-// GTG or TTG starts), no stop before the last codon. A final stop is
-// optional and removed. Problems are *CDSError.
+// TranslateCDS translates a coding sequence: whole codons and no stop
+// before the last codon. A first codon that is a start codon of the code is
+// read as M; any other first codon is translated as it is (reference genes
+// in catalogs are sometimes cut before their start, and their numbering
+// counts from the first codon given). A final stop is optional and removed.
+// Problems are *CDSError.
 func (c *Code) TranslateCDS(nt []byte) (CDS, error) {
 	if len(nt) == 0 || len(nt)%3 != 0 {
 		return CDS{}, &CDSError{Kind: ErrLength, Len: len(nt)}
@@ -230,12 +232,11 @@ func (c *Code) TranslateCDS(nt []byte) (CDS, error) {
 			}
 		}
 	}
-	if !c.IsStart(nt[:3]) {
-		return CDS{}, &CDSError{Kind: ErrNoStart, Pos: 1, Codon: string(nt[:3]), Len: len(nt)}
-	}
 	prot := c.Translate(nt)
-	prot[0] = 'M'
-	out := CDS{Protein: prot}
+	out := CDS{Protein: prot, Start: c.IsStart(nt[:3])}
+	if out.Start {
+		prot[0] = 'M'
+	}
 	if prot[n-1] == '*' {
 		out.Protein, out.EndsWithStop = prot[:n-1], true
 	}

@@ -78,9 +78,14 @@ func TestStarts(t *testing.T) {
 	if c1.IsStart([]byte("GTG")) || !c1.IsStart([]byte("TTG")) {
 		t.Error("table 1 starts are ATG, TTG, CTG")
 	}
-	// A GTG start is read as Met, not Val.
+	// A GTG start is read as Met, not Val; a first codon that is no start
+	// (a gene cut before its start) is translated as it is.
 	cds, err := c11.TranslateCDS([]byte("GTGAAAGTGTAA"))
-	if err != nil || string(cds.Protein) != "MKV" || !cds.EndsWithStop {
+	if err != nil || string(cds.Protein) != "MKV" || !cds.EndsWithStop || !cds.Start {
+		t.Errorf("%+v %v", cds, err)
+	}
+	cds, err = c11.TranslateCDS([]byte("AGTAAATAA"))
+	if err != nil || string(cds.Protein) != "SK" || cds.Start {
 		t.Errorf("%+v %v", cds, err)
 	}
 }
@@ -94,7 +99,6 @@ func TestTranslateCDSErrors(t *testing.T) {
 	}{
 		{"", ErrLength, 0},
 		{"ATGAAAT", ErrLength, 0},
-		{"AAAATGTAA", ErrNoStart, 1},
 		{"ATGTAAAAATAA", ErrInternalStop, 2},
 		{"ATGAAZTAA", ErrBadLetter, 2},
 	}
