@@ -1,0 +1,181 @@
+package catalog
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/wtalign/wtalign/variant"
+)
+
+// ecoliIndex resolves PointFinder E. coli and the AMRFinderPlus-format
+// sample against the K-12 wild types with the built-in aliases.
+func ecoliIndex(t *testing.T) (*Index, []Reference) {
+	t.Helper()
+	refs := k12Refs(t)
+	pf := mustLoad(t, pfDir("escherichia_coli"), LoadOptions{})
+	amr := mustLoad(t, amrSample, LoadOptions{})
+	ix, err := Resolve([]*Catalog{pf, amr}, refs, ResolveOptions{Aliases: K12Aliases()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ix, refs
+}
+
+// matchNames lists "catalog:name[requirement]" for a call's matches.
+func matchNames(a Annotated) []string {
+	out := []string{}
+	for _, m := range a.Matches {
+		s := m.Catalog + ":" + m.Name
+		if m.Requirement != "" {
+			s += "[" + m.Requirement + "]"
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// TestRealGyrA: the staramr/ResFinder GyrA test alleles against both
+// catalogs. G81D alone matches PointFinder's G81 row without a requirement
+// (ciprofloxacin) and the row that needs D82G, which is missing; with D82G
+// both G81 rows and both D82 rows hold.
+func TestRealGyrA(t *testing.T) {
+	ix, refs := ecoliIndex(t)
+	gyrA := refByGene(t, refs, "gyrA")
+	type want struct {
+		calls   []string
+		matches map[string][]string
+	}
+	cases := map[string]want{
+		"ecoli_gyrA_D87N": {[]string{"D87N known"}, map[string][]string{"D87N": {
+			"PointFinder:gyrA_D87N/G/Y/A/H/V", "PointFinder:gyrA_D87N/G/Y/A/H/V[missing]", "AMRFinderPlus:gyrA_D87N"}}},
+		"ecoli_gyrA_S83A": {[]string{"S83A known"}, map[string][]string{"S83A": {
+			"PointFinder:gyrA_S83L/W/A/V", "AMRFinderPlus:gyrA_S83A"}}},
+		"ecoli_gyrA_G81D": {[]string{"G81D known"}, map[string][]string{"G81D": {
+			"PointFinder:gyrA_G81C/D", "PointFinder:gyrA_G81C/D[missing]", "AMRFinderPlus:gyrA_G81D"}}},
+		"ecoli_gyrA_G81D_D82G": {[]string{"G81D known", "D82G known"}, map[string][]string{
+			"G81D": {"PointFinder:gyrA_G81C/D", "PointFinder:gyrA_G81C/D[met]", "AMRFinderPlus:gyrA_G81D"},
+			"D82G": {"PointFinder:gyrA_D82G", "PointFinder:gyrA_D82G[met]"}}},
+		"ecoli_gyrA_E7Q_G81D_D82G": {[]string{"E7Q novel", "G81D known", "D82G known"}, nil},
+	}
+	for _, rec := range readRecords(t, "variant_ecoli_gyrA.faa") {
+		id, _, _ := strings.Cut(rec.ID, "|")
+		w, ok := cases[id]
+		if !ok {
+			t.Fatalf("unexpected record %s", rec.ID)
+		}
+		c := call(t, gyrA, rec.Seq, false)
+		c.Query = rec.ID
+		got, err := ix.AnnotateCopy(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v := verdicts(got); !reflect.DeepEqual(v, w.calls) {
+			t.Errorf("%s: %v, want %v", rec.ID, v, w.calls)
+		}
+		for _, a := range got.Calls {
+			if wm, ok := w.matches[a.Mutation.Short]; ok && !reflect.DeepEqual(matchNames(a), wm) {
+				t.Errorf("%s %s: matches %v, want %v", rec.ID, a.Mutation.Short, matchNames(a), wm)
+			}
+		}
+	}
+
+	// The missing requirement is spelled out, and G81D alone confers
+	// ciprofloxacin resistance only (the row without a requirement).
+	c := call(t, gyrA, readRecords(t, "variant_ecoli_gyrA.faa")[2].Seq, false)
+	got, _ := ix.AnnotateAccession([]Copy{c})
+	pf := got[0].Calls[0].Matches[1]
+	if pf.Missing != "requires gyrA D82G" || pf.Counts || pf.Requires != "gyrA_1_CP073768.1_D82G" {
+		t.Errorf("%+v", pf)
+	}
+	gt := Genotype(got)
+	if len(gt) != 1 || gt[0].String() != "Quinolone: gyrA G81D" || !reflect.DeepEqual(gt[0].Drugs, []string{"Ciprofloxacin", "QUINOLONE"}) {
+		t.Errorf("genotype %+v", gt)
+	}
+}
+
+// TestCombinations: PointFinder E. coli's rules. A84P is catalogued but
+// needs S83L/W/A/V in the same GyrA; ParC S80I and ParE S458A need a GyrA
+// change, which may be in any GyrA copy of the accession.
+func TestCombinations(t *testing.T) {
+	ix, refs := ecoliIndex(t)
+	gyrA, parC, parE := refByGene(t, refs, "gyrA"), refByGene(t, refs, "parC"), refByGene(t, refs, "parE")
+	pfState := func(a Annotated) (string, string) {
+		for _, m := range a.Matches {
+			if m.Catalog == "PointFinder" && m.Requires != "" {
+				return m.Requirement, m.Missing
+			}
+		}
+		return "", ""
+	}
+	// A84P alone: known, requirement missing.
+	a84p := call(t, gyrA, withEdits(t, gyrA.Seq, "A84P"), false)
+	got, err := ix.AnnotateAccession([]Copy{a84p})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st, miss := pfState(got[0].Calls[0]); got[0].Calls[0].Verdict != VerdictKnown || st != RequirementMissing || miss != "requires gyrA S83L/W/A/V" {
+		t.Errorf("A84P alone: %s %s %q", got[0].Calls[0].Verdict, st, miss)
+	}
+	if len(Genotype(got)) != 0 {
+		t.Errorf("A84P alone confers %v", Genotype(got))
+	}
+	// S83L in another GyrA copy does not satisfy A84P's same-gene rule.
+	s83l := call(t, gyrA, withEdits(t, gyrA.Seq, "S83L"), false)
+	got, _ = ix.AnnotateAccession([]Copy{a84p, s83l})
+	if st, _ := pfState(got[0].Calls[0]); st != RequirementMissing {
+		t.Errorf("A84P with S83L in another copy: %s", st)
+	}
+	// Both in one copy: met.
+	both := call(t, gyrA, withEdits(t, gyrA.Seq, "S83L", "A84P"), false)
+	got, _ = ix.AnnotateAccession([]Copy{both})
+	if st, _ := pfState(got[0].Calls[1]); st != RequirementMet {
+		t.Errorf("S83L+A84P: %s", st)
+	}
+	if g := Genotype(got); len(g) != 1 || g[0].String() != "Quinolone: gyrA S83L + gyrA A84P" || !reflect.DeepEqual(g[0].Drugs, []string{"Ciprofloxacin", "Nalidixic acid", "QUINOLONE"}) {
+		t.Errorf("genotype %v", g)
+	}
+
+	// ParC S80I alone, in an accession with a wild-type GyrA: missing.
+	s80i := call(t, parC, withEdits(t, parC.Seq, "S80I"), false)
+	wt := call(t, gyrA, gyrA.Seq, false)
+	got, _ = ix.AnnotateAccession([]Copy{s80i, wt})
+	if st, miss := pfState(got[0].Calls[0]); st != RequirementMissing || miss != "requires gyrA S83L/W/A/V" {
+		t.Errorf("S80I with wild-type GyrA: %s %q", st, miss)
+	}
+	// ParC S80I without any GyrA record: the requirement is unknown.
+	got, _ = ix.AnnotateAccession([]Copy{s80i})
+	if st, miss := pfState(got[0].Calls[0]); st != RequirementUnknown || miss != "requires gyrA S83L/W/A/V (not checked)" {
+		t.Errorf("S80I without GyrA: %s %q", st, miss)
+	}
+	// ParC S80I + ParE S458A with GyrA S83L in one accession: all count.
+	s458a := call(t, parE, withEdits(t, parE.Seq, "S458A"), false)
+	got, _ = ix.AnnotateAccession([]Copy{s80i, s458a, s83l})
+	for _, c := range got[:2] {
+		if st, _ := pfState(c.Calls[0]); st != RequirementMet {
+			t.Errorf("%s %s: %s", c.Gene, c.Calls[0].Mutation.Short, st)
+		}
+	}
+	var lines []string
+	for _, g := range Genotype(got) {
+		lines = append(lines, g.String())
+	}
+	// AMRFinderPlus's QUINOLONE and PointFinder's Quinolone are one class.
+	want := []string{"Quinolone: gyrA S83L + parC S80I + parE S458A"}
+	if !reflect.DeepEqual(lines, want) {
+		t.Errorf("genotype %q, want %q", lines, want)
+	}
+	// Copy order does not change the genotype.
+	got2, _ := ix.AnnotateAccession([]Copy{s83l, s458a, s80i})
+	if !reflect.DeepEqual(Genotype(got2), Genotype(got)) {
+		t.Error("genotype depends on copy order")
+	}
+	// A copy that does not cover GyrA 83 leaves the requirement unknown.
+	part := s83l
+	part.Mutations = nil
+	part.NotCovered = []variant.Region{{Start: 1, End: 100}}
+	got, _ = ix.AnnotateAccession([]Copy{s80i, part})
+	if st, _ := pfState(got[0].Calls[0]); st != RequirementUnknown {
+		t.Errorf("S80I with GyrA not covering 83: %s", st)
+	}
+}
