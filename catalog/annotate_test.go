@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -177,5 +178,94 @@ func TestCombinations(t *testing.T) {
 	got, _ = ix.AnnotateAccession([]Copy{s80i, part})
 	if st, _ := pfState(got[0].Calls[0]); st != RequirementUnknown {
 		t.Errorf("S80I with GyrA not covering 83: %s", st)
+	}
+}
+
+// TestRealPmrBAndNfsA: PmrB C84R is known through the AMRFinderPlus sample
+// (matched by accession to K-12 BasS) and novel for PointFinder, whose pmrB
+// (K-12 basS through the alias) lists only V161G. The wild-type copy has
+// every catalogued PmrB site wild type. NfsA K141* matches the sample's
+// nonsense entry nfsA_K141Ter.
+func TestRealPmrBAndNfsA(t *testing.T) {
+	ix, refs := ecoliIndex(t)
+	basS, nfsA := refByGene(t, refs, "basS"), refByGene(t, refs, "nfsA")
+	var copies []Copy
+	for _, rec := range readRecords(t, "variant_ecoli_pmrB_multicopy.faa") {
+		c := call(t, basS, rec.Seq, false)
+		c.Query, _, _ = strings.Cut(rec.ID, "|")
+		copies = append(copies, c)
+	}
+	got, err := ix.AnnotateAccession(copies)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantSites := map[string][]string{
+		"ecoli_pmrB_C84R":           {"84 known_mutant R", "161 wild_type V"},
+		"ecoli_pmrB_contig14_copy1": {"84 known_mutant R", "161 wild_type V"},
+		"ecoli_pmrB_contig14_copy2": {"84 known_mutant R", "161 wild_type V"},
+		"ecoli_pmrB_contig14_copy3": {"84 wild_type C", "161 wild_type V"},
+	}
+	for _, c := range got {
+		var sites []string
+		for _, s := range c.Sites {
+			sites = append(sites, fmt.Sprintf("%d %s %s", s.RefPos, s.State, s.Observed))
+		}
+		if !reflect.DeepEqual(sites, wantSites[c.Query]) {
+			t.Errorf("%s sites %v, want %v", c.Query, sites, wantSites[c.Query])
+		}
+		if c.Query == "ecoli_pmrB_contig14_copy3" {
+			if len(c.Calls) != 0 {
+				t.Errorf("wild-type copy has calls %v", verdicts(c))
+			}
+			continue
+		}
+		if v := verdicts(c); !reflect.DeepEqual(v, []string{"C84R known"}) {
+			t.Errorf("%s: %v", c.Query, v)
+		}
+		if m := matchNames(c.Calls[0]); !reflect.DeepEqual(m, []string{"AMRFinderPlus:pmrB_C84R"}) {
+			t.Errorf("%s matches %v", c.Query, m)
+		}
+	}
+	gt := Genotype(got)
+	if len(gt) != 1 || gt[0].String() != "COLISTIN: pmrB C84R" {
+		t.Errorf("genotype %v", gt)
+	}
+
+	// PointFinder alone: C84 is not catalogued, so C84R is novel; the gene
+	// still goes to basS through the alias, so V161 is checked.
+	pf := mustLoad(t, pfDir("escherichia_coli"), LoadOptions{})
+	only, err := Resolve([]*Catalog{pf}, refs, ResolveOptions{Aliases: K12Aliases()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := only.AnnotateCopy(copies[0])
+	if v := verdicts(a); !reflect.DeepEqual(v, []string{"C84R novel"}) || len(a.Sites) != 1 || a.Sites[0].State != SiteWildType {
+		t.Errorf("PointFinder only: %v %+v", v, a.Sites)
+	}
+	// PointFinder V161 changed to something else: novel at a known site,
+	// site other_mutant; to G: known.
+	for _, tc := range []struct{ edit, verdict, state string }{{"V161A", VerdictNovelAtKnownSite, SiteOtherMutant}, {"V161G", VerdictKnown, SiteKnownMutant}} {
+		a, _ := only.AnnotateCopy(call(t, basS, withEdits(t, basS.Seq, tc.edit), false))
+		if a.Calls[0].Verdict != tc.verdict || a.Sites[0].State != tc.state {
+			t.Errorf("%s: %s %s", tc.edit, a.Calls[0].Verdict, a.Sites[0].State)
+		}
+	}
+
+	// NfsA K141*: the gene-caller protein ends at its stop.
+	for _, rec := range readRecords(t, "variant_ecoli_nfsA_stop.faa") {
+		c := call(t, nfsA, rec.Seq, !strings.Contains(rec.ID, "readthrough"))
+		a, err := ix.AnnotateCopy(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v := verdicts(a); !reflect.DeepEqual(v, []string{"R15C novel", "C45Y novel", "K141* known"}) {
+			t.Errorf("%s: %v", rec.ID, v)
+		}
+		if m := matchNames(a.Calls[2]); !reflect.DeepEqual(m, []string{"AMRFinderPlus:nfsA_K141Ter"}) {
+			t.Errorf("%s: %v", rec.ID, m)
+		}
+		if len(a.Sites) != 1 || a.Sites[0].State != SiteKnownMutant || a.Sites[0].Observed != "*" {
+			t.Errorf("%s sites %+v", rec.ID, a.Sites)
+		}
 	}
 }

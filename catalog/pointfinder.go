@@ -404,7 +404,10 @@ func (p *pfParser) comment(t string) {
 	}
 	first := ""
 	if len(cells) > 0 {
-		first = strings.ToLower(cells[0])
+		// N. gonorrhoeae repeats the header with spaces for tabs.
+		if f := strings.Fields(cells[0]); len(f) > 0 {
+			first = strings.ToLower(f[0])
+		}
 	}
 	switch {
 	case first == "gene_accession" || first == "gene_id":
