@@ -76,12 +76,18 @@ func loadAMRFinder(path string, opt LoadOptions) (*Catalog, error) {
 	}
 	want := opt.Taxgroup
 	switch {
+	case len(groups) == 0:
+		// no data row: the empty-catalog error below says so
 	case want == "" && len(groups) > 1:
 		return nil, errAt(path, 0, ErrTaxgroup, "holds several taxgroups (%s); choose one", strings.Join(groups, ", "))
 	case want == "" && len(groups) == 1:
 		want = groups[0]
-	case want != "" && !slices.ContainsFunc(groups, func(g string) bool { return strings.EqualFold(g, want) }):
-		return nil, errAt(path, 0, ErrTaxgroup, "has no taxgroup %q (it has: %s)", want, strings.Join(groups, ", "))
+	default:
+		i := slices.IndexFunc(groups, func(g string) bool { return strings.EqualFold(g, want) })
+		if i < 0 {
+			return nil, errAt(path, 0, ErrTaxgroup, "has no taxgroup %q (it has: %s)", want, strings.Join(groups, ", "))
+		}
+		want = groups[i]
 	}
 	c.Subset = want
 

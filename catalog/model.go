@@ -152,6 +152,20 @@ func (r *Requirement) key() string {
 	return strings.Join(groups, ";")
 }
 
+// String writes the requirement in the catalog grammar with plain gene
+// keys, in the catalog's order: gyrA_S83L.W.A.V,parC_S80I;...
+func (r *Requirement) String() string {
+	groups := make([]string, 0, len(r.AnyOf))
+	for _, g := range r.AnyOf {
+		ts := make([]string, 0, len(g))
+		for _, t := range g {
+			ts = append(ts, t.notation())
+		}
+		groups = append(groups, strings.Join(ts, ","))
+	}
+	return strings.Join(groups, ";")
+}
+
 // Catalog is one loaded catalog file or folder.
 type Catalog struct {
 	Name    string  `json:"name"`             // PointFinder, AMRFinderPlus, or the file's own name

@@ -285,9 +285,8 @@ func (p *pfParser) line(n int, line string) error {
 		}
 		return ""
 	}
-	if c := cell(l.class); c != "" {
-		e.Classes = []string{c}
-	}
+	// "Beta-lactam, Macrolide, Tetracycline": several classes.
+	e.Classes = splitList(cell(l.class), ",")
 	for _, d := range splitList(cell(l.drugs), ",") {
 		// ResFinder reads "Unknown" as no known phenotype.
 		if !strings.EqualFold(d, "unknown") {

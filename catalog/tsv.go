@@ -151,7 +151,10 @@ func tsvEntry(get func(string) string) (Entry, *rowError) {
 	}
 	e.Pos, e.End = pos, pos
 	ref := get("ref")
-	if ref != "" {
+	switch {
+	case ref == "*" && kind == KindSubstitution:
+		// the stop codon: a stop-loss, numbered one past the protein
+	case ref != "":
 		r, ok := residues(ref)
 		if !ok {
 			return e, rowErr(ErrResidue, "reference %q is not amino-acid letters", ref)
@@ -261,7 +264,7 @@ func WriteTSV(w io.Writer, c *Catalog) error {
 		}
 		req := ""
 		if e.Requires != nil {
-			req = e.Requires.key()
+			req = e.Requires.String()
 		}
 		row := []string{e.Gene, e.Accession, e.Allele, string(e.Kind), pos, e.Ref, strings.Join(e.Alts, ","),
 			strings.Join(e.Classes, ","), strings.Join(e.Drugs, ","), e.Mechanism, strings.Join(e.PMIDs, ","),
