@@ -75,7 +75,12 @@ func parseAliasLines(text, source string, required bool) ([]Alias, error) {
 	return out, nil
 }
 
-func geneWord(s string) bool { return s != "" && !strings.ContainsAny(s, " \t|=") }
+// geneWord reports whether s can be a gene key: one word, not starting
+// with '#' (a comment), with no '|' (the reference ID separator), '=' (the
+// alias separator) or the separators of the requirement grammar.
+func geneWord(s string) bool {
+	return s != "" && s[0] != '#' && !strings.ContainsAny(s, " \t\r\n\v\f|=,;\u0085\u00a0")
+}
 
 // aliasesOf lists the reference gene keys gene may go by, lower case.
 func aliasesOf(as []Alias, gene string) []string {

@@ -112,7 +112,7 @@ func loadAMRFinder(path string, opt LoadOptions) (*Catalog, error) {
 		}
 		cols := make([]string, len(raw))
 		for j := range raw {
-			cols[j] = strings.TrimSpace(raw[j])
+			cols[j] = cleanCell(raw[j])
 		}
 		if !strings.EqualFold(cols[0], want) {
 			c.Report.skip(SkipOtherTaxgroup)
@@ -141,10 +141,10 @@ func loadAMRFinder(path string, opt LoadOptions) (*Catalog, error) {
 		if cols[4] != cols[3] {
 			e.ReportedName = cols[4]
 		}
-		if cols[5] != "" {
-			e.Classes = []string{cols[5]}
-		}
-		e.Drugs = splitList(cols[6], "/")
+		// Lists are comma-separated in every catalog model field; the
+		// subclass can name several drugs with '/'.
+		e.Classes = splitList(cols[5], ",")
+		e.Drugs = splitList(cols[6], "/,")
 		e.Notes = cols[7]
 		e.Sources = []Source{{path, n}}
 		c.Report.Rows++
@@ -168,6 +168,9 @@ func amrEntry(symbol string, pos int) (Entry, string, error) {
 		return Entry{}, "", symbolError("symbol " + strconv.Quote(symbol) + " is not <gene>_<change>")
 	}
 	e := Entry{Gene: symbol[:i]}
+	if !geneWord(e.Gene) {
+		return Entry{}, "", symbolError("symbol " + strconv.Quote(symbol) + ": gene " + strconv.Quote(e.Gene) + " is not one word")
+	}
 	ch := symbol[i+1:]
 	num := func(s string) int { n, _ := strconv.Atoi(s); return n }
 	setPos := func(symPos int) {

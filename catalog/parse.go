@@ -146,12 +146,23 @@ func parseRequirement(text string, gene func(string) string) (*Requirement, stri
 func fields(line string) []string {
 	cols := strings.Split(line, "\t")
 	for i := range cols {
-		cols[i] = strings.TrimSpace(cols[i])
+		cols[i] = cleanCell(cols[i])
 	}
 	for len(cols) > 0 && cols[len(cols)-1] == "" {
 		cols = cols[:len(cols)-1]
 	}
 	return cols
+}
+
+// cleanCell trims a cell and turns control characters inside it (a stray
+// carriage return) into spaces, so that a value always fits one TSV cell.
+func cleanCell(s string) string {
+	return strings.TrimSpace(strings.Map(func(r rune) rune {
+		if r < ' ' || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, s))
 }
 
 // entryName builds a readable name for an entry the catalog gives no name:

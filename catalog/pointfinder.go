@@ -247,6 +247,9 @@ func (p *pfParser) line(n int, line string) error {
 		return errAt(p.file, n, ErrPosition, "position %q is not a number", cols[l.pos])
 	}
 	name, key, allele := p.folder.gene(cols[0])
+	if !geneWord(cols[0]) || !geneWord(key) {
+		return errAt(p.file, n, ErrColumns, "gene ID %q is not one word starting with a gene name", cols[0])
+	}
 	rna := p.folder.rna[pfNorm(name)]
 	protein := true
 	if l.typ >= 0 {

@@ -35,7 +35,7 @@ func loadSites(path string, opt LoadOptions) (*Catalog, error) {
 		if len(cols) != 2 {
 			return nil, errAt(path, n, ErrColumns, "want gene<TAB>position, got %d column(s)", len(cols))
 		}
-		if cols[0] == "" || strings.ContainsAny(cols[0], " |") {
+		if !geneWord(cols[0]) {
 			return nil, errAt(path, n, ErrColumns, "gene %q: a gene key is one word", cols[0])
 		}
 		pos, ok := position(cols[1])

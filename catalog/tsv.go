@@ -119,7 +119,7 @@ func rowErr(kind ErrKind, format string, a ...any) *rowError {
 func tsvEntry(get func(string) string) (Entry, *rowError) {
 	e := Entry{Gene: get("gene"), Accession: get("accession"), Allele: get("allele"), Name: get("name"),
 		Mechanism: get("mechanism"), Notes: get("notes")}
-	if e.Gene == "" || strings.ContainsAny(e.Gene, " |") {
+	if !geneWord(e.Gene) {
 		return e, rowErr(ErrColumns, "gene %q: a gene key is one word", e.Gene)
 	}
 	e.Classes = splitList(get("drug_class"), ",")
@@ -278,6 +278,4 @@ func WriteTSV(w io.Writer, c *Catalog) error {
 }
 
 // oneLine keeps a value inside its TSV cell.
-func oneLine(s string) string {
-	return strings.NewReplacer("\t", " ", "\n", " ", "\r", " ").Replace(s)
-}
+func oneLine(s string) string { return cleanCell(s) }
