@@ -144,3 +144,56 @@ func TestSitesAsCatalog(t *testing.T) {
 		t.Errorf("parC: %v %v", s, err)
 	}
 }
+
+// TestEcoliResolution: PointFinder E. coli against the K-12 wild types:
+// which genes went where and how, and what had no reference.
+func TestEcoliResolution(t *testing.T) {
+	ix, _ := ecoliIndex(t)
+	pf := ix.Report.Catalogs[0]
+	var genes []string
+	for _, g := range pf.Genes {
+		genes = append(genes, g.Gene+" "+g.By+" "+strconv.Itoa(g.Entries)+" "+strings.Join(g.References, ","))
+	}
+	want := []string{
+		"gyrA gene 12 ecoli_k12|gyrA|NP_416734.1",
+		"gyrB gene 2 ecoli_k12|gyrB|YP_026241.1",
+		"parC gene 7 ecoli_k12|parC|NP_417491.1",
+		"parE gene 12 ecoli_k12|parE|NP_417502.1",
+		"pmrA alias 2 ecoli_k12|basR|NP_418537.1",
+		"pmrB alias 1 ecoli_k12|basS|NP_418536.1",
+		"rpoB gene 10 ecoli_k12|rpoB|NP_418414.1",
+	}
+	if !reflect.DeepEqual(genes, want) || !reflect.DeepEqual(pf.Unmatched, []GeneCount{{"folP", 2}}) || pf.Mismatches != 0 || pf.Catalog != "PointFinder 4.1.0 (escherichia_coli)" {
+		t.Errorf("genes %q\nunmatched %v", genes, pf.Unmatched)
+	}
+	// Of the sample's 11 entries only rpoB S531F is listed by PointFinder
+	// with exactly the same alternatives.
+	if ix.Report.Shared != 1 {
+		t.Errorf("PointFinder and the sample share %d identical entries", ix.Report.Shared)
+	}
+}
+
+// TestTwoCatalogsSameChange: catalogs are merged into one index, each
+// keeping its entries: a change both list is counted as shared and a call
+// matches both, each match naming its catalog.
+func TestTwoCatalogsSameChange(t *testing.T) {
+	a := mustLoad(t, labCatalog, LoadOptions{})
+	b := mustLoad(t, labCatalog, LoadOptions{Name: "copy", Version: "1"})
+	b.Path += "#copy" // a second catalog, not the same one given twice
+	refs := k12Refs(t)
+	ix, err := Resolve([]*Catalog{a, b}, refs, ResolveOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ix.Report.Shared != 7 {
+		t.Errorf("shared %d", ix.Report.Shared)
+	}
+	gyrA := refByGene(t, refs, "gyrA")
+	got, _ := ix.AnnotateCopy(call(t, gyrA, withEdits(t, gyrA.Seq, "S83W"), false))
+	if m := matchNames(got.Calls[0]); !reflect.DeepEqual(m, []string{"example-lab:gyrA_S83L/W", "copy:gyrA_S83L/W"}) || got.Calls[0].Matches[1].Version != "1" {
+		t.Errorf("matches %v", m)
+	}
+	if g := Genotype([]AnnotatedCopy{got}); len(g) != 1 || g[0].String() != "Quinolone: gyrA S83W" {
+		t.Errorf("genotype %v", g)
+	}
+}
