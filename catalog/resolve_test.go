@@ -197,3 +197,29 @@ func TestTwoCatalogsSameChange(t *testing.T) {
 		t.Errorf("genotype %v", g)
 	}
 }
+
+func TestWriteReport(t *testing.T) {
+	refs := k12Refs(t)
+	pf := mustLoad(t, pfDir("escherichia_coli"), LoadOptions{})
+	ix, err := Resolve([]*Catalog{pf}, refs, ResolveOptions{Aliases: K12Aliases()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if err := WriteReport(&b, ix.Catalogs(), &ix.Report); err != nil {
+		t.Fatal(err)
+	}
+	want := "PointFinder 4.1.0 (escherichia_coli) [pointfinder] " + pf.Report.Files[0] + "\n" +
+		"  72 lines: 48 entry rows -> 48 entries (0 duplicates merged); 22 rows skipped (promoter 6, rna_gene 16); 1 header, 1 section, 0 comment, 0 blank lines\n" +
+		"  gyrA: 12 entries -> ecoli_k12|gyrA|NP_416734.1 (by gene)\n" +
+		"  gyrB: 2 entries -> ecoli_k12|gyrB|YP_026241.1 (by gene)\n" +
+		"  parC: 7 entries -> ecoli_k12|parC|NP_417491.1 (by gene)\n" +
+		"  parE: 12 entries -> ecoli_k12|parE|NP_417502.1 (by gene)\n" +
+		"  pmrA: 2 entries -> ecoli_k12|basR|NP_418537.1 (by alias)\n" +
+		"  pmrB: 1 entries -> ecoli_k12|basS|NP_418536.1 (by alias)\n" +
+		"  rpoB: 10 entries -> ecoli_k12|rpoB|NP_418414.1 (by gene)\n" +
+		"  folP: 2 entries -> no reference\n"
+	if b.String() != want {
+		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
+	}
+}
