@@ -3,6 +3,7 @@ package catalog
 import (
 	"fmt"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -267,5 +268,43 @@ func TestRealPmrBAndNfsA(t *testing.T) {
 		if len(a.Sites) != 1 || a.Sites[0].State != SiteKnownMutant || a.Sites[0].Observed != "*" {
 			t.Errorf("%s sites %+v", rec.ID, a.Sites)
 		}
+	}
+}
+
+// TestFrameshiftCall: a frameshift call from CDS input (variant.CallCodons)
+// matches a frameshift entry at its position and loss-of-function entries,
+// and the sites from it on are not wild type.
+func TestFrameshiftCall(t *testing.T) {
+	refs := k12Refs(t)
+	cirA, gyrA := refByGene(t, refs, "cirA"), refByGene(t, refs, "gyrA")
+	// AMRFinderPlus's cirA_Y253CfsTer5 is in another numbering: K-12 CirA
+	// 253 is not Y, so the entry takes K-12's residue.
+	r253 := string(cirA.Seq[252])
+	p := writeFile(t, t.TempDir(), "c.tsv", "#wtalign-catalog 1\ngene\tposition\tref\tkind\tdrugs\n"+
+		"cirA\t253\t"+r253+"\tframeshift\tCefiderocol\ngyrA\t83\tS\tsite\t\ngyrA\t87\tD\tsite\t\ngyrA\t254\tT\tsite\t\n")
+	ix, err := Resolve([]*Catalog{mustLoad(t, p, LoadOptions{})}, refs, ResolveOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := func(ref Reference, pos int, alt string) Copy {
+		r := string(ref.Seq[pos-1])
+		return Copy{Reference: ref.ID, Mutations: []variant.Mutation{{Type: variant.TypeFrameshift, RefStart: pos, RefEnd: pos,
+			QueryStart: pos, QueryEnd: pos, Ref: r, Alt: alt, Short: r + strconv.Itoa(pos) + alt + "fsTer5"}}}
+	}
+	a, _ := ix.AnnotateCopy(fs(cirA, 253, "C"))
+	if v := verdicts(a); !reflect.DeepEqual(v, []string{r253 + "253CfsTer5 known"}) || a.Sites[0].State != SiteKnownMutant {
+		t.Errorf("%v %+v", v, a.Sites)
+	}
+	a, _ = ix.AnnotateCopy(fs(cirA, 250, "W"))
+	if v := verdicts(a); len(v) != 1 || !strings.HasSuffix(v[0], " novel") {
+		t.Errorf("frameshift elsewhere: %v", v)
+	}
+	a, _ = ix.AnnotateCopy(fs(gyrA, 85, "Q"))
+	var states []string
+	for _, s := range a.Sites {
+		states = append(states, fmt.Sprintf("%d %s %v", s.RefPos, s.State, s.AfterPrematureStop))
+	}
+	if want := []string{"83 wild_type false", "87 other_mutant true", "254 other_mutant true"}; !reflect.DeepEqual(states, want) {
+		t.Errorf("sites after a frameshift %v", states)
 	}
 }

@@ -66,9 +66,31 @@ func (ix *Index) sites(r *refIndex, c Copy, calls []Annotated) ([]SiteState, err
 	if err != nil {
 		return nil, err
 	}
+	// variant.Result.Sites knows no frameshift (CDS input): from the
+	// frameshift's first residue on, the query is read in another frame.
+	fs := -1
+	for i, m := range c.Mutations {
+		if m.Type == variant.TypeFrameshift && (fs < 0 || m.RefStart < c.Mutations[fs].RefStart) {
+			fs = i
+		}
+	}
 	out := make([]SiteState, len(base))
 	for i, s := range base {
 		out[i] = SiteState{Site: s, Entries: names[s.RefPos]}
+		if fs >= 0 && s.RefPos >= c.Mutations[fs].RefStart && s.State != SiteNotCovered && s.State != SiteDeleted {
+			m := c.Mutations[fs]
+			out[i].State, out[i].Mutation, out[i].Observed = SiteOtherMutant, m.Short, ""
+			if s.RefPos == m.RefStart {
+				out[i].Observed = m.Alt
+				for _, mt := range calls[fs].Matches {
+					if mt.entry.Covers(s.RefPos) {
+						out[i].State = SiteKnownMutant
+					}
+				}
+			}
+			out[i].AfterPrematureStop = s.RefPos > m.RefStart
+			continue
+		}
 		if s.State != variant.SiteMutant {
 			continue
 		}
