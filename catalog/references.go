@@ -26,6 +26,9 @@ type WildType struct {
 	Record      string // the FASTA record ID in it
 	Promoter    int    // nucleotides of promoter removed before translation
 	Protein     []byte // no terminal '*'
+	// CDS is the coding sequence translated (promoter removed, stop codon
+	// kept): the reference CDS for codon-level calls (variant.CallCodons).
+	CDS []byte
 	// EndsWithStop says the gene ended with a stop codon (the reference
 	// ends at its true stop, so a longer query is an extension).
 	EndsWithStop bool
@@ -114,7 +117,7 @@ func References(dir string, code *gencode.Code) ([]WildType, *ReferencesReport, 
 		}
 		key := pfKey(name, true)
 		wt := WildType{ID: subset + "|" + key + "|" + rec.ID, Gene: key, Source: file, Record: rec.ID,
-			Promoter: promoter, Protein: cds.Protein, EndsWithStop: cds.EndsWithStop}
+			Promoter: promoter, Protein: cds.Protein, CDS: nt, EndsWithStop: cds.EndsWithStop}
 		if folder.alleles[key] > 1 {
 			wt.Allele = name
 		}

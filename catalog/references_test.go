@@ -42,6 +42,9 @@ func TestReferencesEcoli(t *testing.T) {
 		if !w.EndsWithStop || w.Promoter != 0 || !strings.HasPrefix(w.ID, "escherichia_coli|"+w.Gene+"|") {
 			t.Errorf("%+v", w)
 		}
+		if c, err := code11(t).TranslateCDS(w.CDS); err != nil || string(c.Protein) != string(w.Protein) {
+			t.Errorf("%s: CDS does not translate to the protein: %v", w.ID, err)
+		}
 		if fasta.GeneKey(w.ID, w.Description, nil) != w.Gene {
 			t.Errorf("%s: the gene key is not the second ID field", w.ID)
 		}
@@ -75,7 +78,7 @@ func TestReferencesPromoterGenes(t *testing.T) {
 	for _, w := range wts {
 		got[w.Gene] = w
 	}
-	if k := got["katG"]; k.Promoter != 107 || len(k.Protein) != 740 || k.Protein[0] != 'M' || !strings.Contains(k.Description, "after its 107-base promoter") {
+	if k := got["katG"]; k.Promoter != 107 || len(k.Protein) != 740 || len(k.CDS) != 3*741 || k.Protein[0] != 'M' || !strings.Contains(k.Description, "after its 107-base promoter") {
 		t.Errorf("katG: promoter %d, %d aa, %q", k.Promoter, len(k.Protein), k.Description)
 	}
 	if _, ok := got["ethA"]; ok {
