@@ -2,10 +2,9 @@ package catalog
 
 import (
 	"fmt"
+	"github.com/wtalign/wtalign/report"
 	"slices"
 	"strings"
-
-	"github.com/wtalign/wtalign/variant"
 )
 
 // Verdicts of a call.
@@ -58,9 +57,9 @@ type Match struct {
 
 // Annotated is one call with its verdict and matches.
 type Annotated struct {
-	Mutation variant.Mutation `json:"mutation"`
-	Verdict  string           `json:"verdict"`
-	Matches  []Match          `json:"catalog"`
+	Mutation report.Mutation `json:"mutation"`
+	Verdict  string          `json:"verdict"`
+	Matches  []Match         `json:"catalog"`
 }
 
 // Copy is one protein copy's calls against one reference: the query ID,
@@ -69,8 +68,8 @@ type Annotated struct {
 type Copy struct {
 	Query      string
 	Reference  string
-	Mutations  []variant.Mutation
-	NotCovered []variant.Region
+	Mutations  []report.Mutation
+	NotCovered []report.Region
 }
 
 // AnnotatedCopy is a copy with every call annotated and the state of
@@ -87,7 +86,7 @@ type AnnotatedCopy struct {
 // catalog matches, in call order. Requirements are not evaluated (their
 // matches carry Requires but no Requirement state): use AnnotateCopy or
 // AnnotateAccession for that.
-func (ix *Index) Annotate(refID string, muts []variant.Mutation) ([]Annotated, error) {
+func (ix *Index) Annotate(refID string, muts []report.Mutation) ([]Annotated, error) {
 	r := ix.refs[refID]
 	if r == nil {
 		return nil, fmt.Errorf("catalog: unknown reference %q", refID)
@@ -104,7 +103,7 @@ func (ix *Index) Annotate(refID string, muts []variant.Mutation) ([]Annotated, e
 	return out, nil
 }
 
-func newMatch(it item, m variant.Mutation) Match {
+func newMatch(it item, m report.Mutation) Match {
 	e := it.e
 	mt := Match{Catalog: e.Catalog, Version: e.Version, Gene: e.Gene, Name: e.Name, Kind: e.Kind,
 		Classes: e.Classes, Drugs: e.Drugs, Mechanism: e.Mechanism, PMIDs: e.PMIDs, Notes: e.Notes,
@@ -245,7 +244,7 @@ func covered(c Copy, p int) bool {
 }
 
 // termHolds reports whether call m is the required change t.
-func termHolds(t Term, m variant.Mutation, ref []byte) bool {
+func termHolds(t Term, m report.Mutation, ref []byte) bool {
 	if t.Kind == KindInsertion {
 		a, ins, ok := insertionOf(m)
 		if !ok {
@@ -260,13 +259,13 @@ func termHolds(t Term, m variant.Mutation, ref []byte) bool {
 
 // residueAt is the residue call m puts at reference position p, if m
 // replaces that residue one for one.
-func residueAt(m variant.Mutation, p int) (string, bool) {
+func residueAt(m report.Mutation, p int) (string, bool) {
 	switch m.Type {
-	case variant.TypeSubstitution, variant.TypeNonsense:
+	case report.TypeSubstitution, report.TypeNonsense:
 		if m.RefStart == p {
 			return m.Alt, true
 		}
-	case variant.TypeDelins:
+	case report.TypeDelins:
 		if len(m.Ref) == len(m.Alt) && p >= m.RefStart && p <= m.RefEnd {
 			return m.Alt[p-m.RefStart : p-m.RefStart+1], true
 		}
@@ -276,11 +275,11 @@ func residueAt(m variant.Mutation, p int) (string, bool) {
 
 // insertionOf reads an insertion or duplication call as residues inserted
 // after reference position a.
-func insertionOf(m variant.Mutation) (int, string, bool) {
+func insertionOf(m report.Mutation) (int, string, bool) {
 	switch m.Type {
-	case variant.TypeInsertion:
+	case report.TypeInsertion:
 		return m.RefStart, m.Alt, true
-	case variant.TypeDuplication:
+	case report.TypeDuplication:
 		return m.RefEnd, m.Alt, true
 	}
 	return 0, "", false
@@ -326,15 +325,15 @@ func (e edit) apply(ref []byte) string {
 }
 
 // callEdit is the edit an indel call makes.
-func callEdit(m variant.Mutation) (edit, bool) {
+func callEdit(m report.Mutation) (edit, bool) {
 	switch m.Type {
-	case variant.TypeDeletion:
+	case report.TypeDeletion:
 		return edit{m.RefStart - 1, m.RefEnd, ""}, true
-	case variant.TypeInsertion:
+	case report.TypeInsertion:
 		return edit{m.RefStart, m.RefStart, m.Alt}, true
-	case variant.TypeDuplication:
+	case report.TypeDuplication:
 		return edit{m.RefEnd, m.RefEnd, m.Alt}, true
-	case variant.TypeDelins:
+	case report.TypeDelins:
 		return edit{m.RefStart - 1, m.RefEnd, m.Alt}, true
 	}
 	return edit{}, false
@@ -362,7 +361,7 @@ func entryEdits(e *Entry) []edit {
 }
 
 // match finds the entries call m matches on reference r and its verdict.
-func (ix *Index) match(r *refIndex, m variant.Mutation) (string, []item) {
+func (ix *Index) match(r *refIndex, m report.Mutation) (string, []item) {
 	var known []item
 	site := false
 	touches := func(lo, hi int) {
@@ -373,21 +372,21 @@ func (ix *Index) match(r *refIndex, m variant.Mutation) (string, []item) {
 		}
 	}
 	switch m.Type {
-	case variant.TypeAmbiguous:
+	case report.TypeAmbiguous:
 		return VerdictAmbiguous, nil
-	case variant.TypeSubstitution, variant.TypeNonsense:
+	case report.TypeSubstitution, report.TypeNonsense:
 		p := m.RefStart
 		for _, it := range r.items {
 			e := it.e
 			switch {
 			case e.Kind == KindSubstitution && e.Pos == p && slices.Contains(e.Alts, m.Alt):
 				known = append(known, it)
-			case e.Kind == KindLossOfFunction && m.Type == variant.TypeNonsense:
+			case e.Kind == KindLossOfFunction && m.Type == report.TypeNonsense:
 				known = append(known, it)
 			}
 		}
 		touches(p, p)
-	case variant.TypeExtension:
+	case report.TypeExtension:
 		for _, it := range r.items {
 			e := it.e
 			if e.Kind == KindSubstitution && e.Ref == "*" && e.Pos == m.RefStart && len(m.Alt) > 0 && slices.Contains(e.Alts, m.Alt[:1]) {
@@ -395,7 +394,7 @@ func (ix *Index) match(r *refIndex, m variant.Mutation) (string, []item) {
 			}
 		}
 		touches(m.RefStart, m.RefStart)
-	case variant.TypeFrameshift:
+	case report.TypeFrameshift:
 		for _, it := range r.items {
 			e := it.e
 			if (e.Kind == KindFrameshift && e.Pos == m.RefStart) || e.Kind == KindLossOfFunction {
@@ -403,7 +402,7 @@ func (ix *Index) match(r *refIndex, m variant.Mutation) (string, []item) {
 			}
 		}
 		touches(m.RefStart, m.RefStart)
-	case variant.TypeDeletion, variant.TypeInsertion, variant.TypeDuplication, variant.TypeDelins:
+	case report.TypeDeletion, report.TypeInsertion, report.TypeDuplication, report.TypeDelins:
 		ce, _ := callEdit(m)
 		want := ce.apply(r.ref.Seq)
 		for _, it := range r.items {
@@ -414,7 +413,7 @@ func (ix *Index) match(r *refIndex, m variant.Mutation) (string, []item) {
 				}
 			}
 		}
-		if m.Type == variant.TypeDelins && len(known) == 0 && len(m.Ref) == len(m.Alt) {
+		if m.Type == report.TypeDelins && len(known) == 0 && len(m.Ref) == len(m.Alt) {
 			known = ix.delinsAsSubstitutions(r, m)
 		}
 		if a, ins, ok := insertionOf(m); ok {
@@ -423,7 +422,7 @@ func (ix *Index) match(r *refIndex, m variant.Mutation) (string, []item) {
 				site = site || (it.e.Kind == KindInsertion && it.e.Pos >= lo && it.e.Pos <= hi)
 			}
 		}
-		if m.Type != variant.TypeInsertion {
+		if m.Type != report.TypeInsertion {
 			touches(m.RefStart, m.RefEnd)
 		}
 	default:
@@ -440,7 +439,7 @@ func (ix *Index) match(r *refIndex, m variant.Mutation) (string, []item) {
 
 // delinsAsSubstitutions matches a same-length delins residue by residue:
 // it is known when every residue it changes is a catalogued substitution.
-func (ix *Index) delinsAsSubstitutions(r *refIndex, m variant.Mutation) []item {
+func (ix *Index) delinsAsSubstitutions(r *refIndex, m report.Mutation) []item {
 	var out []item
 	for i := range m.Ref {
 		if m.Ref[i] == m.Alt[i] {

@@ -2,12 +2,11 @@ package catalog
 
 import (
 	"fmt"
+	"github.com/wtalign/wtalign/report"
 	"reflect"
 	"strconv"
 	"strings"
 	"testing"
-
-	"github.com/wtalign/wtalign/variant"
 )
 
 // ecoliIndex resolves PointFinder E. coli and the AMRFinderPlus-format
@@ -175,7 +174,7 @@ func TestCombinations(t *testing.T) {
 	// A copy that does not cover GyrA 83 leaves the requirement unknown.
 	part := s83l
 	part.Mutations = nil
-	part.NotCovered = []variant.Region{{Start: 1, End: 100}}
+	part.NotCovered = []report.Region{{Start: 1, End: 100}}
 	got, _ = ix.AnnotateAccession([]Copy{s80i, part})
 	if st, _ := pfState(got[0].Calls[0]); st != RequirementUnknown {
 		t.Errorf("S80I with GyrA not covering 83: %s", st)
@@ -288,7 +287,7 @@ func TestFrameshiftCall(t *testing.T) {
 	}
 	fs := func(ref Reference, pos int, alt string) Copy {
 		r := string(ref.Seq[pos-1])
-		return Copy{Reference: ref.ID, Mutations: []variant.Mutation{{Type: variant.TypeFrameshift, RefStart: pos, RefEnd: pos,
+		return Copy{Reference: ref.ID, Mutations: []report.Mutation{{Type: report.TypeFrameshift, RefStart: pos, RefEnd: pos,
 			QueryStart: pos, QueryEnd: pos, Ref: r, Alt: alt, Short: r + strconv.Itoa(pos) + alt + "fsTer5"}}}
 	}
 	a, _ := ix.AnnotateCopy(fs(cirA, 253, "C"))

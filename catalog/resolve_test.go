@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"errors"
+	"github.com/wtalign/wtalign/report"
 	"os"
 	"reflect"
 	"strconv"
@@ -58,7 +59,7 @@ func TestSeveralAlleles(t *testing.T) {
 		if es := ix.Entries(refs[i].ID); len(es) != 1 || es[0].Name != w.name {
 			t.Fatalf("%s: entries %+v", refs[i].ID, es)
 		}
-		muts := []variant.Mutation{{Type: variant.TypeSubstitution, RefStart: 83, RefEnd: 83, QueryStart: 83, QueryEnd: 83,
+		muts := []report.Mutation{{Type: report.TypeSubstitution, RefStart: 83, RefEnd: 83, QueryStart: 83, QueryEnd: 83,
 			Ref: w.ref, Alt: w.alt, Short: w.ref + "83" + w.alt}}
 		a, err := ix.Annotate(refs[i].ID, muts)
 		if err != nil || a[0].Verdict != VerdictKnown || a[0].Matches[0].Name != w.name {
@@ -131,7 +132,7 @@ func TestSitesAsCatalog(t *testing.T) {
 		}
 		for i, b := range base {
 			s := states[i]
-			if b.State == variant.SiteMutant {
+			if b.State == report.SiteMutant {
 				b.State = SiteOtherMutant
 			}
 			if !reflect.DeepEqual(b, s.Site) {

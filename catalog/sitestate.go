@@ -1,28 +1,29 @@
 package catalog
 
 import (
+	"github.com/wtalign/wtalign/report"
 	"slices"
 
 	"github.com/wtalign/wtalign/variant"
 )
 
-// Site states: the --sites states of variant.Site with "mutant" split by
+// Site states: the --sites states of report.Site with "mutant" split by
 // what the catalog says about the residue found.
 const (
-	SiteWildType    = variant.SiteWildType
+	SiteWildType    = report.SiteWildType
 	SiteKnownMutant = "known_mutant" // a residue or change the catalog lists for this position
 	SiteOtherMutant = "other_mutant" // changed, but not to anything catalogued here
-	SiteAmbiguous   = variant.SiteAmbiguous
-	SiteDeleted     = variant.SiteDeleted
-	SiteNotCovered  = variant.SiteNotCovered
+	SiteAmbiguous   = report.SiteAmbiguous
+	SiteDeleted     = report.SiteDeleted
+	SiteNotCovered  = report.SiteNotCovered
 )
 
 // SiteState is the state of one catalogued reference position in one copy:
-// variant.Site's fields (position, residue, what the query has, the call
+// report.Site's fields (position, residue, what the query has, the call
 // covering it) with the catalog's view of the state, and the names of the
 // entries at the position.
 type SiteState struct {
-	variant.Site
+	report.Site
 	Entries []string `json:"entries"`
 }
 
@@ -70,7 +71,7 @@ func (ix *Index) sites(r *refIndex, c Copy, calls []Annotated) ([]SiteState, err
 	// frameshift's first residue on, the query is read in another frame.
 	fs := -1
 	for i, m := range c.Mutations {
-		if m.Type == variant.TypeFrameshift && (fs < 0 || m.RefStart < c.Mutations[fs].RefStart) {
+		if m.Type == report.TypeFrameshift && (fs < 0 || m.RefStart < c.Mutations[fs].RefStart) {
 			fs = i
 		}
 	}
@@ -91,7 +92,7 @@ func (ix *Index) sites(r *refIndex, c Copy, calls []Annotated) ([]SiteState, err
 			out[i].AfterPrematureStop = s.RefPos > m.RefStart
 			continue
 		}
-		if s.State != variant.SiteMutant {
+		if s.State != report.SiteMutant {
 			continue
 		}
 		out[i].State = SiteOtherMutant
@@ -109,14 +110,14 @@ func (ix *Index) sites(r *refIndex, c Copy, calls []Annotated) ([]SiteState, err
 // coveringCall is the index of the call variant.Result.Sites reports at
 // position p (the last substitution, nonsense, delins, ambiguous or
 // deletion call covering it), or -1.
-func coveringCall(muts []variant.Mutation, p int) int {
+func coveringCall(muts []report.Mutation, p int) int {
 	k := -1
 	for i, m := range muts {
 		if p < m.RefStart || p > m.RefEnd {
 			continue
 		}
 		switch m.Type {
-		case variant.TypeSubstitution, variant.TypeNonsense, variant.TypeDelins, variant.TypeAmbiguous, variant.TypeDeletion:
+		case report.TypeSubstitution, report.TypeNonsense, report.TypeDelins, report.TypeAmbiguous, report.TypeDeletion:
 			k = i
 		}
 	}

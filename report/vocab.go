@@ -125,6 +125,19 @@ const (
 	TypeExtension    = "extension"
 )
 
+// Types of codon-level calls, made only from coding-sequence (CDS) input
+// (package variant, CallCodons).
+const (
+	// TypeFrameshift: an indel whose length is not a multiple of 3 shifts
+	// the reading frame; named like Y253CfsTer5 (p.Tyr253CysfsTer5): the
+	// first changed residue, its replacement, and the position of the new
+	// stop counting that residue as 1 (fsTer? when the query ends first).
+	TypeFrameshift = "frameshift"
+	// TypeSynonymous: a codon changed without changing its residue,
+	// S83= (p.Ser83=).
+	TypeSynonymous = "synonymous"
+)
+
 // Site states, for reporting chosen reference positions (sites of
 // interest) the way AMRFinderPlus --mutation_all does: a checked wild-type
 // site is kept apart from a site the query does not cover.

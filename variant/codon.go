@@ -2,22 +2,11 @@ package variant
 
 import (
 	"fmt"
+	"github.com/wtalign/wtalign/report"
 	"strconv"
 
 	"github.com/wtalign/wtalign/aligner"
 	"github.com/wtalign/wtalign/gencode"
-)
-
-// Types of codon-level calls, made only from coding-sequence (CDS) input.
-const (
-	// TypeFrameshift: an indel whose length is not a multiple of 3 shifts
-	// the reading frame; named like Y253CfsTer5 (p.Tyr253CysfsTer5): the
-	// first changed residue, its replacement, and the position of the new
-	// stop counting that residue as 1 (fsTer? when the query ends first).
-	TypeFrameshift = "frameshift"
-	// TypeSynonymous: a codon changed without changing its residue,
-	// S83= (p.Ser83=).
-	TypeSynonymous = "synonymous"
 )
 
 // CodonCall is a call with the codons behind it. RefCodons are the
@@ -26,7 +15,7 @@ const (
 // reference side); CodonChange is RefCodons>QueryCodons with "-" for an
 // empty side (TCG>TTG, GAC>-).
 type CodonCall struct {
-	Mutation
+	report.Mutation
 	RefCodons   string `json:"ref_codons"`
 	QueryCodons string `json:"query_codons"`
 	CodonChange string `json:"codon_change"`
@@ -89,7 +78,7 @@ func CallCodons(in CodonInput) (CodonResult, error) {
 	fs, fsFound := findFrameshift(in)
 	out := CodonResult{Calls: []CodonCall{}, Synonymous: []CodonCall{}, Frameshift: -1}
 	for _, m := range in.Result.Mutations {
-		if fsFound && (m.RefStart >= fs.RefStart || (m.RefEnd >= fs.RefStart && m.Type != TypeSubstitution)) {
+		if fsFound && (m.RefStart >= fs.RefStart || (m.RefEnd >= fs.RefStart && m.Type != report.TypeSubstitution)) {
 			continue
 		}
 		out.Calls = append(out.Calls, withCodons(m, in))
@@ -118,7 +107,7 @@ func checkTranslation(what string, cds, prot []byte, code *gencode.Code) error {
 	return nil
 }
 
-func withCodons(m Mutation, in CodonInput) CodonCall {
+func withCodons(m report.Mutation, in CodonInput) CodonCall {
 	c := CodonCall{Mutation: m}
 	span := func(cds []byte, a, b int) string {
 		if a < 1 || b < a || 3*b > len(cds) {
@@ -127,17 +116,17 @@ func withCodons(m Mutation, in CodonInput) CodonCall {
 		return upperString(cds[3*(a-1) : 3*b])
 	}
 	switch m.Type {
-	case TypeInsertion:
+	case report.TypeInsertion:
 		c.QueryCodons = span(in.QueryCDS, m.QueryStart, m.QueryEnd)
-	case TypeDeletion:
+	case report.TypeDeletion:
 		c.RefCodons = span(in.RefCDS, m.RefStart, m.RefEnd)
-	case TypeExtension:
+	case report.TypeExtension:
 		c.QueryCodons = span(in.QueryCDS, m.QueryStart, m.QueryEnd)
 	default:
 		c.RefCodons = span(in.RefCDS, m.RefStart, m.RefEnd)
 		c.QueryCodons = span(in.QueryCDS, m.QueryStart, m.QueryEnd)
 	}
-	if m.Type == TypeFrameshift {
+	if m.Type == report.TypeFrameshift {
 		c.RefCodons = span(in.RefCDS, m.RefStart, m.RefStart)
 		c.QueryCodons = span(in.QueryCDS, m.QueryStart, m.QueryStart)
 	}
@@ -169,7 +158,7 @@ func synonymous(in CodonInput, fsStart int, fsFound bool) []CodonCall {
 				if rc != qc {
 					u := upper(cr)
 					pos := strconv.Itoa(r + 1)
-					m := Mutation{Type: TypeSynonymous, RefStart: r + 1, RefEnd: r + 1, QueryStart: q + 1, QueryEnd: q + 1,
+					m := report.Mutation{Type: report.TypeSynonymous, RefStart: r + 1, RefEnd: r + 1, QueryStart: q + 1, QueryEnd: q + 1,
 						Ref: string(u), Alt: string(u), Short: oneLetter(u) + pos + "=", HGVS: "p." + three(u) + pos + "="}
 					out = append(out, CodonCall{Mutation: m, RefCodons: rc, QueryCodons: qc, CodonChange: rc + ">" + qc})
 				}
@@ -188,11 +177,11 @@ func synonymous(in CodonInput, fsStart int, fsFound bool) []CodonCall {
 // findFrameshift walks the two CDSs base by base from the alignment start
 // and returns the frameshift call, if the frame shifts and stays shifted
 // until the shifted frame's stop.
-func findFrameshift(in CodonInput) (Mutation, bool) {
+func findFrameshift(in CodonInput) (report.Mutation, bool) {
 	R, Q := in.RefCDS, in.QueryCDS
 	a, b := 3*in.Aln.RefStart, 3*in.Aln.QueryStart
 	shift := 0 // query bases minus reference bases so far
-	var fs Mutation
+	var fs report.Mutation
 	stop := -1 // query codon of the shifted frame's stop, -1 if none
 	started := false
 	for a < len(R) && b < len(Q) {
@@ -212,9 +201,9 @@ func findFrameshift(in CodonInput) (Mutation, bool) {
 		case !started && shift%3 != 0:
 			m, s, ok := frameshiftCall(in, a0, b0)
 			if !ok {
-				return Mutation{}, false
+				return report.Mutation{}, false
 			}
-			if m.Type == TypeNonsense {
+			if m.Type == report.TypeNonsense {
 				return m, true
 			}
 			fs, stop, started = m, s, true
@@ -261,7 +250,7 @@ func bestIndel(R, Q []byte, a, b int) (del, ins int) {
 // the query codon of the new stop (-1 when the query ends first: fsTer?).
 // ok is false when no residue changes before either sequence ends, or the
 // first change is past the reference stop (an extension).
-func frameshiftCall(in CodonInput, a, b int) (m Mutation, stop int, ok bool) {
+func frameshiftCall(in CodonInput, a, b int) (m report.Mutation, stop int, ok bool) {
 	code := in.Code
 	aa := func(cds []byte, k int) (byte, bool) {
 		if 3*k+3 > len(cds) {
@@ -276,15 +265,15 @@ func frameshiftCall(in CodonInput, a, b int) (m Mutation, stop int, ok bool) {
 		ra, ok1 := aa(in.RefCDS, rc)
 		qa, ok2 := aa(in.QueryCDS, qc)
 		if !ok1 || !ok2 || ra == '*' {
-			return Mutation{}, -1, false
+			return report.Mutation{}, -1, false
 		}
 		if ra == qa {
 			continue
 		}
 		pos := strconv.Itoa(rc + 1)
-		m := Mutation{RefStart: rc + 1, RefEnd: rc + 1, QueryStart: qc + 1, QueryEnd: qc + 1, Ref: string(ra), Alt: string(qa)}
+		m := report.Mutation{RefStart: rc + 1, RefEnd: rc + 1, QueryStart: qc + 1, QueryEnd: qc + 1, Ref: string(ra), Alt: string(qa)}
 		if qa == '*' {
-			m.Type, m.Short, m.HGVS = TypeNonsense, string(ra)+pos+"*", "p."+three(ra)+pos+"Ter"
+			m.Type, m.Short, m.HGVS = report.TypeNonsense, string(ra)+pos+"*", "p."+three(ra)+pos+"Ter"
 			return m, qc, true
 		}
 		ter := "?"
@@ -299,7 +288,7 @@ func frameshiftCall(in CodonInput, a, b int) (m Mutation, stop int, ok bool) {
 				break
 			}
 		}
-		m.Type = TypeFrameshift
+		m.Type = report.TypeFrameshift
 		m.Short = string(ra) + pos + oneLetter(qa) + "fsTer" + ter
 		m.HGVS = "p." + three(ra) + pos + three(qa) + "fsTer" + ter
 		return m, stop, true

@@ -1,6 +1,7 @@
 package variant
 
 import (
+	"github.com/wtalign/wtalign/report"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -104,34 +105,34 @@ func TestCodonEdits(t *testing.T) {
 		fs bool
 	}{
 		{"S83L TCG>TTG", edit(gene, 246, 249, "TTG"),
-			[]codonWant{{"S83L", "p.Ser83Leu", "TCG>TTG", TypeSubstitution}}, nil, false},
+			[]codonWant{{"S83L", "p.Ser83Leu", "TCG>TTG", report.TypeSubstitution}}, nil, false},
 		{"synonymous Y100 TAT>TAC", edit(gene, 297, 300, "TAC"),
-			nil, []codonWant{{"Y100=", "p.Tyr100=", "TAT>TAC", TypeSynonymous}}, false},
+			nil, []codonWant{{"Y100=", "p.Tyr100=", "TAT>TAC", report.TypeSynonymous}}, false},
 		{"S83L and a synonymous change together", edit(edit(gene, 246, 249, "TTG"), 297, 300, "TAC"),
-			[]codonWant{{"S83L", "p.Ser83Leu", "TCG>TTG", TypeSubstitution}},
-			[]codonWant{{"Y100=", "p.Tyr100=", "TAT>TAC", TypeSynonymous}}, false},
+			[]codonWant{{"S83L", "p.Ser83Leu", "TCG>TTG", report.TypeSubstitution}},
+			[]codonWant{{"Y100=", "p.Tyr100=", "TAT>TAC", report.TypeSynonymous}}, false},
 		// Deleting the first base of codon 253 (AAA ACC -> AAA CCG): the run
 		// of four As makes this the deletion of base 760, so K253 is intact
 		// and T254 is the first changed residue; the new frame stops at its
 		// 15th codon.
 		{"1-nt deletion, gene-caller CDS cut at the new stop", untilStop(code, edit(gene, 756, 757, "")),
-			[]codonWant{{"T254PfsTer15", "p.Thr254ProfsTer15", "ACC>CCG", TypeFrameshift}}, nil, true},
+			[]codonWant{{"T254PfsTer15", "p.Thr254ProfsTer15", "ACC>CCG", report.TypeFrameshift}}, nil, true},
 		{"1-nt deletion, whole gene read through its stops", edit(gene, 756, 757, ""),
-			[]codonWant{{"T254PfsTer15", "p.Thr254ProfsTer15", "ACC>CCG", TypeFrameshift}}, nil, true},
+			[]codonWant{{"T254PfsTer15", "p.Thr254ProfsTer15", "ACC>CCG", report.TypeFrameshift}}, nil, true},
 		// Deleting base 49 makes codon 17 TGA at once: a nonsense change,
 		// not L17fsTer1.
 		{"1-nt deletion whose first new codon is a stop", edit(gene, 48, 49, ""),
-			[]codonWant{{"L17*", "p.Leu17Ter", "CTG>TGA", TypeNonsense}}, nil, true},
+			[]codonWant{{"L17*", "p.Leu17Ter", "CTG>TGA", report.TypeNonsense}}, nil, true},
 		{"in-frame 3-nt deletion of codon 87", edit(gene, 258, 261, ""),
-			[]codonWant{{"D87del", "p.Asp87del", "GAC>-", TypeDeletion}}, nil, false},
+			[]codonWant{{"D87del", "p.Asp87del", "GAC>-", report.TypeDeletion}}, nil, false},
 		{"premature stop codon Y100* TAT>TAA", edit(gene, 297, 300, "TAA"),
-			[]codonWant{{"Y100*", "p.Tyr100Ter", "TAT>TAA", TypeNonsense}}, nil, false},
+			[]codonWant{{"Y100*", "p.Tyr100Ter", "TAT>TAA", report.TypeNonsense}}, nil, false},
 		{"premature stop, gene-caller CDS ends at it", untilStop(code, edit(gene, 297, 300, "TAA")),
-			[]codonWant{{"Y100*", "p.Tyr100Ter", "TAT>TAA", TypeNonsense}}, nil, false},
+			[]codonWant{{"Y100*", "p.Tyr100Ter", "TAT>TAA", report.TypeNonsense}}, nil, false},
 		// Delete base 598 (codon 200, first base), insert G after base 604:
 		// the frame is restored two codons on, so the protein calls stand.
 		{"frame restored after two codons", edit(gene, 597, 604, string(gene[598:604])+"G"),
-			[]codonWant{{"D200M", "p.Asp200Met", "GAT>ATG", TypeSubstitution}, {"E201K", "p.Glu201Lys", "GAA>AAG", TypeSubstitution}}, nil, false},
+			[]codonWant{{"D200M", "p.Asp200Met", "GAT>ATG", report.TypeSubstitution}, {"E201K", "p.Glu201Lys", "GAA>AAG", report.TypeSubstitution}}, nil, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
