@@ -177,7 +177,7 @@ func decodeNode(file, where string, n *yaml.Node, v reflect.Value) error {
 		fields := map[string]reflect.Value{}
 		var names []string
 		for i := range v.NumField() {
-			tag := v.Type().Field(i).Tag.Get("yaml")
+			tag, _, _ := strings.Cut(v.Type().Field(i).Tag.Get("yaml"), ",")
 			if tag == "" || tag == "-" {
 				continue
 			}

@@ -258,7 +258,9 @@ func (s *Server) writeProblem(w http.ResponseWriter, r *http.Request, p *api.Pro
 	w.Header().Set("Content-Type", api.MediaProblem)
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(p.Status)
-	_ = json.NewEncoder(w).Encode(p)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(p)
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {

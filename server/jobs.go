@@ -48,24 +48,24 @@ const (
 
 // jobMeta is job.json.
 type jobMeta struct {
-	Version      int         `json:"version"`
-	ID           string      `json:"id"`
-	Label        string      `json:"label,omitempty"`
-	Owner        string      `json:"owner"`
-	SubmittedBy  string      `json:"submitted_by"`
-	State        api.State   `json:"state"`
-	CreatedAt    time.Time   `json:"created_at"`
-	StartedAt    *time.Time  `json:"started_at,omitempty"`
-	EndedAt      *time.Time  `json:"ended_at,omitempty"`
-	Errors       []string    `json:"errors"`
-	Inputs       []api.File  `json:"inputs"`
-	Reference    string      `json:"reference"`
-	ReferenceSet string      `json:"reference_set,omitempty"`
-	Format       string      `json:"format"`
-	Threads      int         `json:"threads"`
-	Notify       *notifyMeta `json:"notify,omitempty"`
+	Version      int          `json:"version"`
+	ID           string       `json:"id"`
+	Label        string       `json:"label,omitempty"`
+	Owner        string       `json:"owner"`
+	SubmittedBy  string       `json:"submitted_by"`
+	State        api.State    `json:"state"`
+	CreatedAt    time.Time    `json:"created_at"`
+	StartedAt    *time.Time   `json:"started_at,omitempty"`
+	EndedAt      *time.Time   `json:"ended_at,omitempty"`
+	Errors       []string     `json:"errors"`
+	Inputs       []api.File   `json:"inputs"`
+	Reference    string       `json:"reference"`
+	ReferenceSet string       `json:"reference_set,omitempty"`
+	Format       string       `json:"format"`
+	Threads      int          `json:"threads"`
+	Notify       *notifyMeta  `json:"notify,omitempty"`
 	Results      *api.Results `json:"results,omitempty"`
-	DiskBytes    int64       `json:"disk_bytes"`
+	DiskBytes    int64        `json:"disk_bytes"`
 }
 
 type notifyMeta struct {

@@ -24,7 +24,7 @@ import (
 type Token struct {
 	Name  string   `yaml:"name"`
 	Role  api.Role `yaml:"role"`
-	Owner string   `yaml:"owner"` // whose jobs it sees and submits as (default: Name)
+	Owner string   `yaml:"owner,omitempty"` // whose jobs it sees and submits as (default: Name)
 	// SHA256 is the hex SHA-256 of the bearer token.
 	SHA256        string `yaml:"sha256"`
 	WebhookSecret string `yaml:"webhook-secret"`
@@ -43,6 +43,10 @@ type Tokens struct {
 // TokenPrefix starts every bearer token, so a leaked one is recognisable
 // (secret scanners) and a malformed header is told apart from a wrong token.
 const TokenPrefix = "wta_"
+
+// ValidTokenName says whether name can name a token (or an owner):
+// letters, digits, '.', '_' and '-', at most 64, not starting with '.' or '-'.
+func ValidTokenName(name string) bool { return validName(name) }
 
 // HashToken is the hex SHA-256 the tokens file stores for token.
 func HashToken(token string) string {
