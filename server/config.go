@@ -202,6 +202,19 @@ func decodeNode(file, where string, n *yaml.Node, v reflect.Value) error {
 		}
 		return nil
 	}
+	if v.Kind() == reflect.Slice && v.Type().Elem().Kind() == reflect.Struct {
+		if n.Kind != yaml.SequenceNode {
+			return &ConfigError{File: file, Line: n.Line, Msg: fmt.Sprintf("%swant a list", at(where))}
+		}
+		list := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
+		for i, e := range n.Content {
+			if err := decodeNode(file, fmt.Sprintf("%s[%d]", where, i+1), e, list.Index(i)); err != nil {
+				return err
+			}
+		}
+		v.Set(list)
+		return nil
+	}
 	if v.Kind() == reflect.Map && v.Type().Elem().Kind() == reflect.Struct {
 		if n.Kind != yaml.MappingNode {
 			return &ConfigError{File: file, Line: n.Line, Msg: fmt.Sprintf("%swant a mapping of names to settings", at(where))}

@@ -187,6 +187,9 @@ func (j *job) fail(st api.State, msg string) {
 // with their sizes: a job directory that lost files is damaged.
 func (j *job) checkFiles() error {
 	for _, f := range j.meta.Inputs {
+		if filepath.IsAbs(f.Name) {
+			continue // a server-side file: the manifest's hashes guard it on resume
+		}
 		p := filepath.Join(j.dir, inputsDir, f.Name)
 		st, err := os.Stat(p)
 		if err != nil {

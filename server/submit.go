@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"mime"
 	"mime/multipart"
 	"net/http"
@@ -132,11 +133,11 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, rc *reqCtx) (str
 			sub.params, _ = json.Marshal(sub.req.Params)
 		}
 	} else {
-		limit := int64(cfg.Limits.MaxUploadBytes)
+		quotaLeft := int64(math.MaxInt64)
 		if quota > 0 {
-			limit = min(limit, quota-used)
+			quotaLeft = quota - used
 		}
-		if err := s.readMultipart(r, ctParams["boundary"], stage, sub, limit, quota > 0 && limit < int64(cfg.Limits.MaxUploadBytes)); err != nil {
+		if err := s.readMultipart(r, ctParams["boundary"], stage, sub, int64(cfg.Limits.MaxUploadBytes), quotaLeft); err != nil {
 			return "", err
 		}
 	}
@@ -187,7 +188,11 @@ func diskError(err error) error {
 }
 
 // bodyError maps a request body read error to a problem.
-func bodyError(err error, field string) error {
+func bodyError(err error, field string) error { return readError(err, field, "malformed-request", "Malformed request") }
+
+// readError maps an error reading the request to a problem: 413 over the
+// body limit, 507 for a full disk, else a 400 of type typ.
+func readError(err error, field, typ, title string) error {
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
 		return refuse(http.StatusRequestEntityTooLarge, "too-large", "Request too large",
@@ -200,14 +205,14 @@ func bodyError(err error, field string) error {
 	if de := diskError(err); de != err {
 		return de
 	}
-	e := refuse(http.StatusBadRequest, "malformed-request", "Malformed request", err.Error())
+	e := refuse(http.StatusBadRequest, typ, title, err.Error())
 	e.p.Field = field
 	return e
 }
 
 // readMultipart streams the parts of a multipart submission: file parts
 // to the staging directory, text parts into sub.
-func (s *Server) readMultipart(r *http.Request, boundary, stage string, sub *submission, limit int64, quotaBound bool) error {
+func (s *Server) readMultipart(r *http.Request, boundary, stage string, sub *submission, limit, quotaLeft int64) error {
 	if boundary == "" {
 		return refuse(http.StatusBadRequest, "malformed-multipart", "Malformed multipart body", "Content-Type multipart/form-data has no boundary")
 	}
@@ -219,13 +224,7 @@ func (s *Server) readMultipart(r *http.Request, boundary, stage string, sub *sub
 			break
 		}
 		if err != nil {
-			if be := bodyError(err, ""); be != err {
-				if pe, ok := be.(*problemError); ok && pe.p.Type == api.ProblemType("malformed-request") {
-					pe.p.Type, pe.p.Title = api.ProblemType("malformed-multipart"), "Malformed multipart body"
-				}
-				return be
-			}
-			return err
+			return readError(err, "", "malformed-multipart", "Malformed multipart body")
 		}
 		field, file, err := partNames(part)
 		if err != nil {
@@ -246,7 +245,7 @@ func (s *Server) readMultipart(r *http.Request, boundary, stage string, sub *sub
 					}
 				}
 			}
-			f, err := s.savePart(part, filepath.Join(stage, dir, file), field, file, limit-sub.written, quotaBound)
+			f, err := s.savePart(part, filepath.Join(stage, dir, file), field, file, min(limit, quotaLeft-sub.written), quotaLeft-sub.written < limit)
 			if err != nil {
 				return err
 			}
@@ -339,7 +338,7 @@ func (s *Server) savePart(part *multipart.Part, path, field, name string, limit 
 		err = cerr
 	}
 	if err != nil {
-		return api.File{}, bodyError(err, field)
+		return api.File{}, readError(err, field, "malformed-multipart", "Malformed multipart body")
 	}
 	if n > limit {
 		if quotaBound {
