@@ -188,7 +188,9 @@ func diskError(err error) error {
 }
 
 // bodyError maps a request body read error to a problem.
-func bodyError(err error, field string) error { return readError(err, field, "malformed-request", "Malformed request") }
+func bodyError(err error, field string) error {
+	return readError(err, field, "malformed-request", "Malformed request")
+}
 
 // readError maps an error reading the request to a problem: 413 over the
 // body limit, 507 for a full disk, else a 400 of type typ.
