@@ -119,9 +119,9 @@ func TestMetrics(t *testing.T) {
 		ts.wait("alice", id, nil)
 	}
 	ts.wait("bob", ids[2], nil)
-	ts.do("GET", "/v1/jobs", "", "", nil)                // 401 missing
-	ts.do("POST", "/v1/jobs", "reader", "", nil)         // 403 role
-	ts.do("GET", "/v1/jobs/"+ids[0], "bob", "", nil)     // 404
+	ts.do("GET", "/v1/jobs", "", "", nil)            // 401 missing
+	ts.do("POST", "/v1/jobs", "reader", "", nil)     // 403 role
+	ts.do("GET", "/v1/jobs/"+ids[0], "bob", "", nil) // 404
 	resp, b := ts.do("GET", "/metrics", "", "", nil)
 	if resp.StatusCode != 200 {
 		t.Fatal(resp.StatusCode)

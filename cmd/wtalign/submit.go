@@ -112,6 +112,7 @@ func (o *submitOptions) AddFlags(fs *pflag.FlagSet) {
 	_ = fs.MarkHidden("water-path") // the server runs its own water
 	_ = fs.MarkHidden("infile-list")
 	fs.StringVar(&o.spec.Format, "format", o.spec.Format, "output format: "+orList(pipeline.FormatNames()))
+	fs.IntVar(&o.spec.CheckpointEvery, "checkpoint-every", o.spec.CheckpointEvery, "the job writes a checkpoint every N records")
 	fs.IntVarP(&o.spec.Threads, "threads", "j", 0, "worker threads for the job (default: the server's job-threads; capped by its cpus)")
 	fs.StringVar(&o.ReferenceSet, "reference-set", "", "a reference set configured on the server, instead of -r")
 	fs.BoolVar(&o.ServerPaths, "server-paths", false, "QUERY, -r, --map and --sites are paths on the server's filesystem (under its path roots), not uploads")
@@ -121,7 +122,7 @@ func (o *submitOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.Wait, "wait", false, "wait for the job, showing progress, then download its results")
 	fs.StringVarP(&o.Out, "out", "o", "-", "with --wait: where to write the results; - for stdout")
 	fs.DurationVar(&o.Poll, "poll", time.Second, "with --wait: how often to ask for progress")
-	setGroup(fs, groupOutput, "format")
+	setGroup(fs, groupOutput, "format", "checkpoint-every")
 	setGroup(fs, groupRun, "threads")
 	setGroup(fs, "Service", "reference-set", "server-paths", "notify-url", "notify-format", "label", "wait", "out", "poll")
 	o.remote.AddFlags(fs)
