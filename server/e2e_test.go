@@ -82,6 +82,7 @@ func (l *lockedBuf) String() string { l.mu.Lock(); defer l.mu.Unlock(); return l
 
 type daemon struct {
 	t      *testing.T
+	rt     http.RoundTripper // for https: trusts the test's CA
 	cmd    *exec.Cmd
 	url    string
 	data   string
@@ -102,7 +103,12 @@ func freePort(t *testing.T) string {
 // startDaemon runs `wtalign serve` on a free loopback port and waits for /healthz.
 func startDaemon(t *testing.T, data string, args ...string) *daemon {
 	t.Helper()
-	d := &daemon{t: t, data: data, args: args}
+	return startDaemonRT(t, http.DefaultTransport, data, args...)
+}
+
+func startDaemonRT(t *testing.T, rt http.RoundTripper, data string, args ...string) *daemon {
+	t.Helper()
+	d := &daemon{t: t, data: data, args: args, rt: rt}
 	d.start()
 	return d
 }
@@ -135,7 +141,7 @@ func (d *daemon) start() {
 	})
 	deadline := time.Now().Add(20 * time.Second)
 	for {
-		c := &http.Client{Timeout: time.Second, Transport: insecureTransport(scheme)}
+		c := &http.Client{Timeout: time.Second, Transport: d.rt}
 		resp, err := c.Get(d.url + "/healthz")
 		if err == nil {
 			resp.Body.Close()
@@ -151,10 +157,6 @@ func (d *daemon) start() {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-}
-
-func insecureTransport(scheme string) http.RoundTripper {
-	return http.DefaultTransport
 }
 
 // signal sends sig to the daemon by PID and waits for it to exit.
