@@ -61,6 +61,7 @@ func newTestServer(t *testing.T, edit func(*Config), opts ...func(*Options)) *te
 	dir := t.TempDir()
 	cfg := DefaultConfig()
 	cfg.DataDir = dir
+	cfg.Limits.RequestsPerSecond, cfg.Limits.Burst = 1000, 1000 // polling tests; TestRateLimit sets its own
 	cfg.Webhooks.Backoff = Duration(20 * time.Millisecond)
 	cfg.Webhooks.MaxBackoff = Duration(100 * time.Millisecond)
 	cfg.Webhooks.Timeout = Duration(2 * time.Second)

@@ -151,9 +151,11 @@ func (s *Server) wrap(rt *route) http.Handler {
 			rc.tok = tok
 			if d, ok := s.allow(tok.Name); !ok {
 				s.metrics.rateLimited.WithLabelValues(tok.Name, "rate").Inc()
-				w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(d.Seconds()))))
+				secs := int(math.Ceil(d.Seconds()))
+				w.Header().Set("Retry-After", strconv.Itoa(secs))
+				lim := s.config().Limits
 				s.problem(w, r, http.StatusTooManyRequests, "rate-limited", "Too many requests",
-					fmt.Sprintf("token %q may make %g requests per second (burst %d); retry after %s", tok.Name, s.config().Limits.RequestsPerSecond, s.config().Limits.Burst, d.Round(time.Millisecond)))
+					fmt.Sprintf("token %q may make %g requests per second (burst %d); retry after %d s", tok.Name, lim.RequestsPerSecond, lim.Burst, secs))
 				return
 			}
 		}
