@@ -108,6 +108,11 @@ otherwise).` + exitHelp(exitOK, exitError, exitUsage, exitRecordsFailed, exitDis
 		newVerifyCommand(a),
 		newEnginesCommand(a),
 		newConfigCommand(a),
+		newServeCommand(a),
+		newSubmitCommand(a),
+		newJobsCommand(a),
+		newFetchCommand(a),
+		newCancelCommand(a),
 		newVersionCommand(a),
 	)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
