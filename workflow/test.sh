@@ -106,7 +106,7 @@ grep -qx $'GCF_000005845.2\tparC\tNP_417491.1\twildtype\tpresent\t100.00\t100.00
 grep -q $'^GYRA_VARIANTS\tgyrA\tecoli_gyrA_D87N|[^\t]*\tmutant\tpresent\t[0-9.]*\t100.00\tD87N\t\t$' "$TSV" || fail "no GyrA D87N row"
 grep -q $'^GYRA_VARIANTS\tgyrA\tecoli_gyrA_E7Q_G81D_D82G|[^\t]*\tmutant\tpresent\t[0-9.]*\t100.00\tE7Q,G81D,D82G\t\t$' "$TSV" || fail "no GyrA E7Q,G81D,D82G row"
 [ "$(grep -c $'^PMRB_MULTICOPY\tbasS\t.*\tC84R\t\t$' "$TSV")" = 3 ] || fail "PmrB: want 3 copies with C84R"
-grep -qx $'GYRA_VARIANTS\tparC\t\t\tnot_analysed\t\t\t\t\t' "$TSV" || fail "no not_analysed ParC row for the named GyrA variants"
+grep -qx $'GYRA_VARIANTS\tparC\t\t\tabsent\t\t\t\t\t' "$TSV" || fail "no absent ParC row for the scanned GyrA variants"
 python3 - "$TEST/results/cohort_summary.json" <<'EOF' || fail "cohort summary"
 import json, sys
 s = json.load(open(sys.argv[1]))
