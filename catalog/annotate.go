@@ -2,30 +2,31 @@ package catalog
 
 import (
 	"fmt"
-	"github.com/wtalign/wtalign/report"
 	"slices"
 	"strings"
+
+	"github.com/wtalign/wtalign/report"
 )
 
 // Verdicts of a call.
 const (
 	// VerdictKnown: the catalog lists this exact change.
-	VerdictKnown = "known"
+	VerdictKnown = report.VerdictKnown
 	// VerdictNovelAtKnownSite: the change touches a catalogued position
 	// (or insertion point) but is not the catalogued change.
-	VerdictNovelAtKnownSite = "novel_at_known_site"
+	VerdictNovelAtKnownSite = report.VerdictNovelAtKnownSite
 	// VerdictNovel: the change is nowhere in the catalog.
-	VerdictNovel = "novel"
+	VerdictNovel = report.VerdictNovel
 	// VerdictAmbiguous: the call is an ambiguity code (S83X): the query is
 	// neither known to carry a catalogued change nor to lack it.
-	VerdictAmbiguous = "ambiguous"
+	VerdictAmbiguous = report.VerdictAmbiguous
 )
 
 // Requirement states of a match.
 const (
-	RequirementMet     = "met"
-	RequirementMissing = "missing" // checked: the required change is absent
-	RequirementUnknown = "unknown" // a required position was not checked (not covered, no copy of the gene, or not yet evaluated over the accession)
+	RequirementMet     = report.RequirementMet
+	RequirementMissing = report.RequirementMissing // checked: the required change is absent
+	RequirementUnknown = report.RequirementUnknown // a required position was not checked (not covered, no copy of the gene, or not yet evaluated over the accession)
 )
 
 // Match is one catalog entry a call matches.

@@ -2,11 +2,12 @@ package catalog
 
 import (
 	"fmt"
-	"github.com/wtalign/wtalign/report"
 	"reflect"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/wtalign/wtalign/report"
 )
 
 // ecoliIndex resolves PointFinder E. coli and the AMRFinderPlus-format

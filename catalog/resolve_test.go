@@ -2,12 +2,13 @@ package catalog
 
 import (
 	"errors"
-	"github.com/wtalign/wtalign/report"
 	"os"
 	"reflect"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/wtalign/wtalign/report"
 
 	"github.com/wtalign/wtalign/variant"
 )

@@ -1,8 +1,9 @@
 package catalog
 
 import (
-	"github.com/wtalign/wtalign/report"
 	"slices"
+
+	"github.com/wtalign/wtalign/report"
 
 	"github.com/wtalign/wtalign/variant"
 )
@@ -11,8 +12,8 @@ import (
 // what the catalog says about the residue found.
 const (
 	SiteWildType    = report.SiteWildType
-	SiteKnownMutant = "known_mutant" // a residue or change the catalog lists for this position
-	SiteOtherMutant = "other_mutant" // changed, but not to anything catalogued here
+	SiteKnownMutant = report.SiteKnownMutant // a residue or change the catalog lists for this position
+	SiteOtherMutant = report.SiteOtherMutant // changed, but not to anything catalogued here
 	SiteAmbiguous   = report.SiteAmbiguous
 	SiteDeleted     = report.SiteDeleted
 	SiteNotCovered  = report.SiteNotCovered

@@ -92,6 +92,9 @@ func Merge(ctx context.Context, opt MergeOptions) (*manifest.Manifest, error) {
 	}
 	base := byK[1].m
 	format := Format(base.Output.Format)
+	if format == HAMRonization {
+		return nil, fmt.Errorf("output: merge: hAMRonization outputs have no record ordinals and cannot be merged; shard with --format json (or jsonl, tsv), merge, and convert")
+	}
 	if claimed, ok := FormatOfName(opt.Out); ok && claimed != format {
 		return nil, fmt.Errorf("%w: the merged output %s is named like %s but the shards are %s; name it *.%s", ErrClobber, opt.Out, claimed, format, format)
 	}

@@ -43,6 +43,9 @@ func ReadRecords(r *bufio.Reader, fn func(*report.Record) error) (Format, error)
 	if bytes.Equal(head, []byte(TSVColumns[0]+"\t")) {
 		return TSV, readTSV(r, fn)
 	}
+	if h, _ := r.Peek(len(HAMRonizationColumns[0]) + 1); bytes.Equal(h, []byte(HAMRonizationColumns[0]+"\t")) {
+		return HAMRonization, errors.New("an hAMRonization table holds only the calls on catalogued genes and cannot be read back as records; use the run's json, jsonl or tsv output")
+	}
 	dec := json.NewDecoder(r)
 	tok, err := dec.Token()
 	if err == io.EOF {
@@ -255,6 +258,7 @@ func readTSV(r *bufio.Reader, fn func(*report.Record) error) error {
 				RefStart: num("mutation_ref_start"), RefEnd: num("mutation_ref_end"),
 				QueryStart: num("mutation_query_start"), QueryEnd: num("mutation_query_end"),
 				Ref: get("mutation_ref"), Alt: get("mutation_alt"), AfterPrematureStop: get("after_premature_stop") == "true",
+				CodonChange: get("codon_change"), Verdict: get("verdict"),
 			})
 		}
 		if bad != nil {

@@ -125,7 +125,7 @@ func (w *Writer) Write(ordinal int, rec *report.Record, outcome Outcome) error {
 	if rec == nil {
 		return fmt.Errorf("output: input record %d has no output record", ordinal)
 	}
-	unit, err := encodeUnit(w.format, rec)
+	unit, err := encodeUnit(w.format, rec, w.opt.ToolVersion)
 	if err != nil {
 		return err
 	}

@@ -12,7 +12,9 @@ import (
 	"time"
 
 	"github.com/wtalign/wtalign/aligner"
+	"github.com/wtalign/wtalign/catalog"
 	"github.com/wtalign/wtalign/emboss"
+	"github.com/wtalign/wtalign/gencode"
 	"github.com/wtalign/wtalign/manifest"
 	"github.com/wtalign/wtalign/output"
 	"github.com/wtalign/wtalign/report"
@@ -213,6 +215,7 @@ type Plan struct {
 	env     Env
 	kernel  string
 	water   *emboss.Water
+	cats    *catalogs
 }
 
 // Water is the EMBOSS water the plan runs (nil for the native engine).
@@ -245,8 +248,12 @@ func Prepare(ctx context.Context, spec Spec, env Env) (*Plan, error) {
 	if err != nil {
 		return nil, &FieldError{Key: "gapopen", Value: fmt.Sprintf("%g/%g", s.GapOpen, s.GapExtend), Msg: strings.TrimPrefix(err.Error(), "aligner: ")}
 	}
-	keyRe, _ := s.keyRegex()                          // validated
-	refs, err := LoadReferences(s.Reference, sc, nil) // --key-regex is for query headers
+	keyRe, _ := s.keyRegex() // validated
+	var code *gencode.Code
+	if s.InputType == InputCDS {
+		code, _ = gencode.Lookup(s.GeneticCode) // validated
+	}
+	refs, err := LoadReferences(s.Reference, sc, nil, code) // --key-regex is for query headers
 	if err != nil {
 		return nil, err
 	}
@@ -260,11 +267,12 @@ func Prepare(ctx context.Context, spec Spec, env Env) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	var sites map[string][]int
-	if s.Sites != "" {
-		if sites, err = ReadSites(s.Sites, refs); err != nil {
-			return nil, err
-		}
+	cats, err := s.loadCatalogs(refs)
+	if err != nil {
+		return nil, err
+	}
+	if cats != nil {
+		cats.notes(&env)
 	}
 	pre, err := asg.Prescan(s.Inputs)
 	if err != nil {
@@ -273,7 +281,7 @@ func Prepare(ctx context.Context, spec Spec, env Env) (*Plan, error) {
 	if len(pre.Missing) > 0 && !s.SkipUnassigned {
 		return nil, missingError(pre, mode, s.Reference)
 	}
-	p := &Plan{Spec: s, Refs: refs, Matrix: m, Prescan: pre, env: env}
+	p := &Plan{Spec: s, Refs: refs, Matrix: m, Prescan: pre, env: env, cats: cats}
 	eng, info, batch, err := p.chooseEngine(ctx)
 	if err != nil {
 		return nil, err
@@ -290,9 +298,13 @@ func Prepare(ctx context.Context, spec Spec, env Env) (*Plan, error) {
 			SameGeneIdentity: s.SameGeneIdentity},
 		SkipUnassigned: s.SkipUnassigned, AllowNucleotide: s.AllowNucleotide, CompleteProteins: s.CompleteProteins,
 		MaxLength: s.MaxLength,
-		Encode:    func(r *report.Record) ([]byte, error) { return output.Encode(format, r) },
-		Threads:   s.Threads, BatchSize: batch, Shard: k, Shards: n, Copies: pre.Copies, Sites: sites,
+		Encode:    func(r *report.Record) ([]byte, error) { return output.Encode(format, r, env.ToolVersion) },
+		Threads:   s.Threads, BatchSize: batch, Shard: k, Shards: n, Copies: pre.Copies,
 	}
+	if cats != nil {
+		p.Job.Catalog = cats.index
+	}
+	p.Job.Code = code
 	return p, nil
 }
 
@@ -373,29 +385,58 @@ const waterBatch = 64
 // change an output byte. Threads, logging and checkpoint cadence are not in it.
 func (p *Plan) identityConfig() any {
 	s := &p.Spec
-	return struct {
-		Matrix           string           `json:"matrix"`
-		GapOpen          float64          `json:"gap_open"`
-		GapExtend        float64          `json:"gap_extend"`
-		Assign           string           `json:"assign"`
-		KeyRegex         string           `json:"key_regex"`
-		SkipUnassigned   bool             `json:"skip_unassigned"`
-		MinIdentity      float64          `json:"min_identity"`
-		MinRefCoverage   float64          `json:"min_ref_coverage"`
-		MinScore         float64          `json:"min_score"`
-		SameGeneIdentity float64          `json:"same_gene_identity"`
-		Format           string           `json:"format"`
-		Engine           string           `json:"engine"`
-		AllowNucleotide  bool             `json:"allow_nucleotide"`
-		CompleteProteins bool             `json:"complete_proteins"`
-		MaxLength        int              `json:"max_length"`
-		Sites            map[string][]int `json:"sites,omitempty"`
+	cfg := struct {
+		Matrix           string   `json:"matrix"`
+		GapOpen          float64  `json:"gap_open"`
+		GapExtend        float64  `json:"gap_extend"`
+		Assign           string   `json:"assign"`
+		KeyRegex         string   `json:"key_regex"`
+		SkipUnassigned   bool     `json:"skip_unassigned"`
+		MinIdentity      float64  `json:"min_identity"`
+		MinRefCoverage   float64  `json:"min_ref_coverage"`
+		MinScore         float64  `json:"min_score"`
+		SameGeneIdentity float64  `json:"same_gene_identity"`
+		Format           string   `json:"format"`
+		Engine           string   `json:"engine"`
+		AllowNucleotide  bool     `json:"allow_nucleotide"`
+		CompleteProteins bool     `json:"complete_proteins"`
+		MaxLength        int      `json:"max_length"`
+		InputType        string   `json:"input_type"`
+		GeneticCode      int      `json:"genetic_code,omitempty"`
+		Catalogs         []string `json:"catalogs,omitempty"` // label and content sha256 of each (--sites included)
 	}{
 		Matrix: p.Matrix.Name, GapOpen: s.GapOpen, GapExtend: s.GapExtend, Assign: p.Mode(), KeyRegex: s.KeyRegex,
 		SkipUnassigned: s.SkipUnassigned, MinIdentity: s.MinIdentity, MinRefCoverage: s.MinRefCoverage,
 		MinScore: s.MinScore, SameGeneIdentity: s.SameGeneIdentity, Format: s.Format, Engine: p.Job.Engine.Name(), AllowNucleotide: s.AllowNucleotide,
-		CompleteProteins: s.CompleteProteins, MaxLength: s.MaxLength, Sites: p.Job.Sites,
+		CompleteProteins: s.CompleteProteins, MaxLength: s.MaxLength, InputType: s.InputType, Catalogs: p.catDigest(),
 	}
+	if s.InputType == InputCDS {
+		cfg.GeneticCode = s.GeneticCode
+	}
+	return cfg
+}
+
+func (p *Plan) catDigest() []string {
+	if p.cats == nil {
+		return nil
+	}
+	return p.cats.digest
+}
+
+// Catalogs are the loaded catalogs (nil without --catalog or --sites).
+func (p *Plan) Catalogs() []*catalog.Catalog {
+	if p.cats == nil {
+		return nil
+	}
+	return p.cats.cats
+}
+
+// CatalogIndex is the catalogs resolved against the references.
+func (p *Plan) CatalogIndex() *catalog.Index {
+	if p.cats == nil {
+		return nil
+	}
+	return p.cats.index
 }
 
 // shardSize is how many of total records shard k of n holds.

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/wtalign/wtalign/aligner"
+	"github.com/wtalign/wtalign/catalog"
 	"github.com/wtalign/wtalign/fasta"
 	"github.com/wtalign/wtalign/report"
 	"github.com/wtalign/wtalign/variant"
@@ -44,11 +45,14 @@ func (job *Job) process(it item, pre map[*Ref]pairResult) Result {
 		return res
 	}
 	if it.err != nil {
-		status := report.StatusError
-		if errors.Is(it.err, fasta.ErrEmptyRecord) {
+		status, msg := report.StatusError, it.err.Error()
+		switch {
+		case errors.Is(it.err, fasta.ErrEmptyRecord):
 			status = report.StatusEmpty
+		case errors.Is(it.err, fasta.ErrNucleotide):
+			msg += " (coding sequences: --input-type cds translates them; --allow-nucleotide aligns them as protein letters)"
 		}
-		return fail(status, it.err.Error())
+		return fail(status, msg)
 	}
 	refs, why := it.refs, it.why
 	if refs == nil {
@@ -131,6 +135,11 @@ func (job *Job) process(it item, pre map[*Ref]pairResult) Result {
 	if err != nil {
 		return fail(report.StatusError, err.Error())
 	}
+	if job.Code != nil {
+		if err := job.codons(&call, ref, rec, it.cds, al, out); err != nil {
+			return fail(report.StatusError, err.Error())
+		}
+	}
 	out.Status = call.Status
 	out.Truncation = call.Truncation
 	out.Flags = call.Flags
@@ -140,16 +149,69 @@ func (job *Job) process(it item, pre map[*Ref]pairResult) Result {
 	out.CTerminalOverhang = call.CTerminalOverhang
 	switch {
 	case call.Truncation != nil:
-		out.StatusReason = truncationReason(call.Truncation, call.Mutations)
+		out.StatusReason = truncationReason(call.Truncation, out.Mutations)
 	case call.Status == report.StatusPartial:
 		out.StatusReason = partialReason(call.NotCovered, len(ref.Seq))
 	}
-	if ps := job.Sites[ref.ID]; len(ps) > 0 {
-		if out.Sites, err = call.Sites(ref.Seq, ps); err != nil {
+	if job.Catalog != nil && job.Catalog.Catalogued(ref.ID) {
+		if err := job.annotate(out, ref, rec.ID); err != nil {
 			return fail(report.StatusError, err.Error())
 		}
 	}
 	return res
+}
+
+// annotate gives every call of a catalogued reference its verdict and
+// catalog matches, and the record the state of every catalogued site.
+// Requirements on other genes stay "unknown" here: they are decided per
+// genome (wtalign summarize --catalog), which sees all of its copies.
+func (job *Job) annotate(out *report.Record, ref *Ref, queryID string) error {
+	ac, err := job.Catalog.AnnotateCopy(catalog.Copy{Query: queryID, Reference: ref.ID, Mutations: out.Mutations, NotCovered: out.NotCovered})
+	if err != nil {
+		return err
+	}
+	for i, c := range ac.Calls {
+		out.Mutations[i].Verdict = c.Verdict
+		for _, m := range c.Matches {
+			out.Mutations[i].Catalog = append(out.Mutations[i].Catalog, m.Record())
+		}
+	}
+	for _, st := range ac.Sites {
+		out.Sites = append(out.Sites, st.Record())
+	}
+	out.CataloguedBy = job.Catalog.Labels(ref.ID)
+	return nil
+}
+
+// codons adds codon changes to the calls of a CDS query, lists its
+// synonymous changes, and turns a frameshift's tail of substitutions into
+// one frameshift call (Y253CfsTer5), which truncates the protein there.
+func (job *Job) codons(call *variant.Result, ref *Ref, rec *fasta.Record, cds []byte, al *aligner.Alignment, out *report.Record) error {
+	cr, err := variant.CallCodons(variant.CodonInput{RefCDS: ref.CDS, QueryCDS: cds, Ref: ref.Seq, Query: rec.Seq, Aln: al, Result: *call, Code: job.Code})
+	if err != nil {
+		return err
+	}
+	muts := make([]report.Mutation, len(cr.Calls))
+	for i, c := range cr.Calls {
+		m := c.Mutation
+		m.RefCodons, m.QueryCodons, m.CodonChange = c.RefCodons, c.QueryCodons, c.CodonChange
+		muts[i] = m
+	}
+	call.Mutations = muts
+	for _, c := range cr.Synonymous {
+		m := c.Mutation
+		m.RefCodons, m.QueryCodons, m.CodonChange = c.RefCodons, c.QueryCodons, c.CodonChange
+		out.Synonymous = append(out.Synonymous, m)
+	}
+	if cr.Frameshift >= 0 {
+		fs := cr.Calls[cr.Frameshift]
+		t := &report.Truncation{Position: fs.RefStart, ReferenceLength: len(ref.Seq), Evidence: report.EvidenceFrameshift}
+		if fs.Type == report.TypeNonsense {
+			t.Evidence = report.EvidenceStop
+		}
+		call.Truncation, call.Status = t, report.StatusTruncated
+	}
+	return nil
 }
 
 // orderFlags lists caller flags in the vocabulary's order.
@@ -179,6 +241,14 @@ func truncationReason(t *report.Truncation, muts []report.Mutation) string {
 		b.WriteString("the complete translation ends here, before the reference end")
 	case report.EvidenceFrameshiftLike:
 		b.WriteString("the alignment ends here and the query goes on for a short divergent tail, as after a frameshift")
+	case report.EvidenceFrameshift:
+		b.WriteString("a frameshift")
+		for _, m := range muts {
+			if m.Type == report.TypeFrameshift {
+				fmt.Fprintf(&b, " (%s, %s)", m.Short, m.CodonChange)
+				break
+			}
+		}
 	}
 	if t.CallsAfterStop > 0 {
 		fmt.Fprintf(&b, "; %d call(s) after the stop are read-through (after_premature_stop), not counted", t.CallsAfterStop)

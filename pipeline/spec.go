@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/wtalign/wtalign/aligner"
+	"github.com/wtalign/wtalign/catalog"
+	"github.com/wtalign/wtalign/gencode"
 	"github.com/wtalign/wtalign/output"
 )
 
@@ -41,6 +43,15 @@ type Spec struct {
 	AllowNucleotide bool   `json:"allow-nucleotide" yaml:"allow-nucleotide"`
 	MaxLength       int    `json:"max-length" yaml:"max-length"`
 
+	InputType   string `json:"input-type" yaml:"input-type"`     // protein, or cds (nucleotide coding sequences, translated)
+	GeneticCode int    `json:"genetic-code" yaml:"genetic-code"` // NCBI table for --input-type cds
+
+	Catalogs        []string `json:"catalog" yaml:"catalog"`                   // resistance catalogs (repeatable)
+	CatalogFormat   string   `json:"catalog-format" yaml:"catalog-format"`     // "" detects it per catalog
+	CatalogTaxgroup string   `json:"catalog-taxgroup" yaml:"catalog-taxgroup"` // AMRFinderPlus taxgroup
+	GeneAliases     []string `json:"gene-alias" yaml:"gene-alias"`             // catalog gene = reference gene key, or a TSV of them
+	CatalogLenient  bool     `json:"catalog-lenient" yaml:"catalog-lenient"`   // a residue mismatch drops the entry (counted) instead of failing
+
 	MinIdentity      float64 `json:"min-identity" yaml:"min-identity"`
 	MinRefCoverage   float64 `json:"min-ref-coverage" yaml:"min-ref-coverage"`
 	MinScore         float64 `json:"min-score" yaml:"min-score"`
@@ -67,6 +78,13 @@ var (
 	Fallbacks    = []string{"none", EngineNative}
 	ResumeModes  = []string{"auto", "true", "false"}
 	WaterFormats = []string{"markx10", "srspair"}
+	InputTypes   = []string{InputProtein, InputCDS}
+)
+
+// Input types.
+const (
+	InputProtein = "protein"
+	InputCDS     = "cds" // nucleotide coding sequences: translated, calls also carry codons
 )
 
 // FormatNames are the output formats' names.
@@ -112,8 +130,8 @@ func DefaultSpec() Spec {
 		Assign:      AssignAuto,
 		MinIdentity: DefaultMinIdentity, MinRefCoverage: DefaultMinRefCoverage, MinScore: DefaultMinScore,
 		SameGeneIdentity: DefaultSameGeneIdentity,
-		MaxLength:        DefaultMaxLength,
-		Matrix:           "EBLOSUM62", GapOpen: 10, GapExtend: 0.5,
+		MaxLength:        DefaultMaxLength, InputType: InputProtein, GeneticCode: gencode.Default,
+		Matrix: "EBLOSUM62", GapOpen: 10, GapExtend: 0.5,
 		Engine: EngineNative, WaterFormat: "markx10", Fallback: "none", WaterTimeout: Duration(DefaultWaterTimeout),
 	}
 }
@@ -228,6 +246,28 @@ func (s *Spec) Validate() error {
 	}
 	if _, err := s.keyRegex(); err != nil {
 		return err
+	}
+	if err := oneOf("input-type", s.InputType, InputTypes); err != nil {
+		return err
+	}
+	if _, err := gencode.Lookup(s.GeneticCode); err != nil {
+		return fieldErr("genetic-code", s.GeneticCode, "%s", strings.TrimPrefix(err.Error(), "gencode: "))
+	}
+	if s.CatalogFormat != "" {
+		if err := oneOf("catalog-format", s.CatalogFormat, catalog.Formats); err != nil {
+			return err
+		}
+	}
+	for _, c := range s.Catalogs {
+		if c == "" {
+			return fieldErr("catalog", c, "empty path")
+		}
+	}
+	if s.Format == string(output.HAMRonization) && len(s.Catalogs) == 0 {
+		return fieldErr("format", s.Format, "hAMRonization rows are the calls on catalogued genes: give a --catalog")
+	}
+	if len(s.Catalogs) == 0 && (s.CatalogFormat != "" || s.CatalogTaxgroup != "" || s.CatalogLenient) {
+		return fieldErr("catalog", nil, "--catalog-format, --catalog-taxgroup and --catalog-lenient need a --catalog")
 	}
 	if s.MaxLength < 1 {
 		return fieldErr("max-length", s.MaxLength, "want at least 1 residue")

@@ -92,6 +92,9 @@ const (
 	// EvidenceFrameshiftLike: the alignment stops early and the query goes
 	// on for a short divergent tail, as after a frameshift, then ends.
 	EvidenceFrameshiftLike = "frameshift_like_end"
+	// EvidenceFrameshift: CDS input, an indel whose length is not a
+	// multiple of 3 shifts the frame (the frameshift call, Y253CfsTer5).
+	EvidenceFrameshift = "frameshift"
 )
 
 // Truncation says where and why a same-gene query is truncated.
@@ -147,6 +150,10 @@ const (
 	SiteAmbiguous  = "ambiguous"
 	SiteDeleted    = "deleted"
 	SiteNotCovered = "not_covered"
+	// With a catalog, a changed catalogued site says whether the change is
+	// one the catalog lists there.
+	SiteKnownMutant = "known_mutant"
+	SiteOtherMutant = "other_mutant"
 )
 
 // Mutation is one change in reference numbering (1-based, inclusive).
@@ -184,6 +191,54 @@ type Mutation struct {
 	RawQueryStart      int    `json:"raw_query_start,omitempty"`
 	RawQueryEnd        int    `json:"raw_query_end,omitempty"`
 	RawShort           string `json:"raw_short,omitempty"`
+	// Codons, for CDS input only: the reference and query codons of the
+	// changed residues and the change in the field's form (TCG>TTG).
+	RefCodons   string `json:"ref_codons,omitempty"`
+	QueryCodons string `json:"query_codons,omitempty"`
+	CodonChange string `json:"codon_change,omitempty"`
+	// Verdict and Catalog, with --catalog and a catalogued gene: what the
+	// catalogs say of the change (Verdict* constants) and every entry it
+	// matches.
+	Verdict string         `json:"verdict,omitempty"`
+	Catalog []CatalogMatch `json:"catalog,omitempty"`
+}
+
+// Verdicts of a call against the catalogs.
+const (
+	VerdictKnown            = "known"               // the catalog lists this exact change
+	VerdictNovelAtKnownSite = "novel_at_known_site" // another change at a catalogued position
+	VerdictNovel            = "novel"               // nowhere in the catalog
+	VerdictAmbiguous        = "ambiguous"           // an ambiguity code (S83X): neither shown nor ruled out
+)
+
+// Requirement states of a catalog match with required co-mutations.
+const (
+	RequirementMet     = "met"
+	RequirementMissing = "missing" // checked: the required change is absent
+	RequirementUnknown = "unknown" // not decidable from this protein copy alone (another gene: see the genome's genotype)
+)
+
+// CatalogMatch is one catalog entry a call matches.
+type CatalogMatch struct {
+	Catalog   string   `json:"catalog"`
+	Version   string   `json:"catalog_version,omitempty"`
+	Gene      string   `json:"gene"` // the catalog's gene name (pmrB where the reference is basS)
+	Name      string   `json:"name"`
+	Kind      string   `json:"kind"`
+	Classes   []string `json:"drug_classes,omitempty"`
+	Drugs     []string `json:"drugs,omitempty"`
+	Mechanism string   `json:"mechanism,omitempty"`
+	PMIDs     []string `json:"pmids,omitempty"`
+	Notes     string   `json:"notes,omitempty"`
+	Source    string   `json:"source"` // catalog file and line
+	// Requires is the requirement as the catalog writes it; Requirement
+	// its state and Missing what is lacking ("requires gyrA S83L/W/A/V").
+	Requires    string `json:"requires,omitempty"`
+	Requirement string `json:"requirement,omitempty"`
+	Missing     string `json:"missing,omitempty"`
+	// Counts: the match counts toward resistance (its requirement, if any,
+	// is met, and the call is not after a premature stop).
+	Counts bool `json:"counts"`
 }
 
 // Region is a reference range, 1-based inclusive.
@@ -204,4 +259,6 @@ type Site struct {
 	// Mutation is the Short name of the call covering the site, if any.
 	Mutation           string `json:"mutation,omitempty"`
 	AfterPrematureStop bool   `json:"after_premature_stop,omitempty"`
+	// Entries names the catalog entries at this position (catalog sites).
+	Entries []string `json:"entries,omitempty"`
 }

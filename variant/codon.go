@@ -2,8 +2,9 @@ package variant
 
 import (
 	"fmt"
-	"github.com/wtalign/wtalign/report"
 	"strconv"
+
+	"github.com/wtalign/wtalign/report"
 
 	"github.com/wtalign/wtalign/aligner"
 	"github.com/wtalign/wtalign/gencode"

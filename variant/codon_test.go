@@ -1,12 +1,13 @@
 package variant
 
 import (
-	"github.com/wtalign/wtalign/report"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/wtalign/wtalign/report"
 
 	"github.com/wtalign/wtalign/gencode"
 )

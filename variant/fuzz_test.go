@@ -2,9 +2,10 @@ package variant
 
 import (
 	"bytes"
-	"github.com/wtalign/wtalign/report"
 	"slices"
 	"testing"
+
+	"github.com/wtalign/wtalign/report"
 
 	"github.com/wtalign/wtalign/aligner"
 )

@@ -2,12 +2,13 @@ package variant
 
 import (
 	"bufio"
-	"github.com/wtalign/wtalign/report"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/wtalign/wtalign/report"
 
 	"github.com/wtalign/wtalign/aligner"
 )

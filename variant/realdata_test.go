@@ -3,9 +3,10 @@ package variant
 import (
 	"bytes"
 	"fmt"
-	"github.com/wtalign/wtalign/report"
 	"reflect"
 	"testing"
+
+	"github.com/wtalign/wtalign/report"
 )
 
 // diffs lists the positions where two equal-length sequences differ, as
@@ -284,7 +285,7 @@ func TestDerivedEdgeCases(t *testing.T) {
 		w := report.Mutation{Type: report.TypeDuplication, RefStart: 97, RefEnd: 101, QueryStart: 102, QueryEnd: 106, Ref: "LESTV", Alt: "LESTV",
 			Short: "L97_V101dup", HGVS: "p.Leu97_Val101dup", Name: "acrR_L97_V101dup",
 			RawRefStart: 95, RawRefEnd: 96, RawQueryStart: 96, RawQueryEnd: 100, RawShort: "H95_V96insVLEST"}
-		if m != w {
+		if !reflect.DeepEqual(m, w) {
 			t.Errorf("got  %+v\nwant %+v", m, w)
 		}
 	})

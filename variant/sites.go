@@ -2,6 +2,7 @@ package variant
 
 import (
 	"fmt"
+
 	"github.com/wtalign/wtalign/report"
 )
 

@@ -1,9 +1,10 @@
 package variant
 
 import (
-	"github.com/wtalign/wtalign/report"
 	"reflect"
 	"testing"
+
+	"github.com/wtalign/wtalign/report"
 )
 
 func TestSites(t *testing.T) {

@@ -2,9 +2,10 @@ package variant
 
 import (
 	"fmt"
-	"github.com/wtalign/wtalign/report"
 	"slices"
 	"strconv"
+
+	"github.com/wtalign/wtalign/report"
 
 	"github.com/wtalign/wtalign/aligner"
 )

@@ -3,10 +3,11 @@ package variant
 import (
 	"bytes"
 	"encoding/json"
-	"github.com/wtalign/wtalign/report"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/wtalign/wtalign/report"
 
 	"github.com/wtalign/wtalign/aligner"
 )

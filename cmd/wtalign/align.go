@@ -36,6 +36,7 @@ func newAlignOptions() *alignOptions {
 func (o *alignOptions) AddFlags(fs *pflag.FlagSet) {
 	addInputFlags(fs, &o.spec)
 	addHitFlags(fs, &o.spec)
+	addCatalogFlags(fs, &o.spec)
 	addScoringFlags(fs, &o.spec)
 	addEngineFlags(fs, &o.spec)
 	addOutputFlags(fs, &o.spec)
