@@ -106,6 +106,7 @@ func (f *pfFolder) gene(id string) (name, key, allele string) {
 // pfVersion reads VERSION from the species folder or the database root
 // above it.
 func pfVersion(dir string) string {
+	dir = filepath.Clean(dir) // "species/" is the species folder too
 	for _, d := range []string{dir, filepath.Dir(dir)} {
 		if b, err := os.ReadFile(filepath.Join(d, "VERSION")); err == nil {
 			if v := strings.TrimSpace(string(b)); v != "" && !strings.ContainsAny(v, "\n\t") {

@@ -33,3 +33,11 @@ func (ix *Index) Labels(refID string) []string {
 	}
 	return out
 }
+
+// MatchOf is a match read back from an output record (without its entry:
+// what Genotype needs).
+func MatchOf(m report.CatalogMatch) Match {
+	return Match{Catalog: m.Catalog, Version: m.Version, Gene: m.Gene, Name: m.Name, Kind: Kind(m.Kind),
+		Classes: m.Classes, Drugs: m.Drugs, Mechanism: m.Mechanism, PMIDs: m.PMIDs, Notes: m.Notes, Source: m.Source,
+		Requires: m.Requires, Requirement: m.Requirement, Missing: m.Missing, Counts: m.Counts}
+}

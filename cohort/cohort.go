@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/wtalign/wtalign/catalog"
 	"github.com/wtalign/wtalign/output"
 	"github.com/wtalign/wtalign/report"
 )
@@ -55,6 +56,7 @@ type Cohort struct {
 	accs    map[string]*accStats
 	sources map[string]string // accession -> the output it came from
 	genes   []string          // every wild-type gene of the run, when known
+	index   *catalog.Index    // the catalogs, to evaluate requirements per accession
 }
 
 type accStats struct {
@@ -63,6 +65,10 @@ type accStats struct {
 	status    map[string]int
 	mutations int
 	mode      string // the assignment mode of its records
+	// copies are its same-gene records on catalogued genes, as annotated
+	// by the run (calls with verdicts and matches).
+	copies  []catalog.AnnotatedCopy
+	regions [][]report.Region // each copy's not-covered reference ranges
 }
 
 // New starts an empty cohort whose accessions are named by rule.
@@ -74,6 +80,13 @@ func New(rule AccessionRule) *Cohort {
 // then a gene without a record gets a row saying absent (the genome was
 // scanned) or not_analysed (no query was named for it).
 func (c *Cohort) SetGenes(genes []string) { c.genes = append([]string(nil), genes...) }
+
+// SetCatalog gives the catalogs the runs used, resolved against their
+// references: each accession's combination requirements are then decided
+// over all of its copies (a ParC change needing a GyrA change in another
+// copy), which one record alone cannot. Without it the genotype uses the
+// runs' own per-copy annotations.
+func (c *Cohort) SetCatalog(ix *catalog.Index) { c.index = ix }
 
 // AddFile reads one alignment output, in any format wtalign writes, and
 // adds its records.
@@ -178,6 +191,42 @@ func (c *Cohort) Add(acc, source string, rec *report.Record) {
 	}
 	s.mutations += len(row.Mutations)
 	c.rows = append(c.rows, row)
+	if report.SameGene(rec.Status) && len(rec.CataloguedBy) > 0 {
+		s.copies = append(s.copies, annotatedCopy(rec))
+		s.regions = append(s.regions, rec.NotCovered)
+	}
+}
+
+// annotatedCopy is a record's calls with the run's annotations.
+func annotatedCopy(rec *report.Record) catalog.AnnotatedCopy {
+	ac := catalog.AnnotatedCopy{Query: rec.Query.ID, Reference: rec.Reference.ID, Gene: rec.Reference.Gene}
+	for _, m := range rec.Mutations {
+		a := catalog.Annotated{Mutation: m, Verdict: m.Verdict}
+		for _, cm := range m.Catalog {
+			a.Matches = append(a.Matches, catalog.MatchOf(cm))
+		}
+		ac.Calls = append(ac.Calls, a)
+	}
+	return ac
+}
+
+// annotated is an accession's annotated copies: re-annotated with the
+// catalogs over the whole accession when they were given.
+func (c *Cohort) annotated(st *accStats) ([]catalog.AnnotatedCopy, error) {
+	if c.index == nil {
+		return st.copies, nil
+	}
+	copies := make([]catalog.Copy, len(st.copies))
+	for i, ac := range st.copies {
+		cp := catalog.Copy{Query: ac.Query, Reference: ac.Reference, NotCovered: st.regions[i]}
+		for _, a := range ac.Calls {
+			m := a.Mutation
+			m.Verdict, m.Catalog = "", nil
+			cp.Mutations = append(cp.Mutations, m)
+		}
+		copies[i] = cp
+	}
+	return c.index.AnnotateAccession(copies)
 }
 
 // Rows returns the table rows ordered by accession, gene, then the query's
@@ -267,6 +316,11 @@ type AccessionOverview struct {
 	Absent    []string       `json:"absent,omitempty"`       // scanned and not found (needs the reference genes)
 	NotLooked []string       `json:"not_analysed,omitempty"` // no query named for them (needs the reference genes)
 	Mutations int            `json:"mutations"`              // calls, those after a premature stop left out
+	// Genotype: with catalogs, the drug classes its calls confer
+	// resistance to, with the drugs and the supporting calls.
+	Genotype []catalog.ClassCall `json:"genotype,omitempty"`
+	// Known are its calls the catalogs list, as "gene change" (pmrB C84R).
+	Known []string `json:"known,omitempty"`
 }
 
 // GeneOverview counts one gene across the cohort.
@@ -346,7 +400,11 @@ func (c *Cohort) Overview() Overview {
 		}
 	}
 	for _, acc := range sortedKeys(byAcc) {
-		s.Accessions = append(s.Accessions, *byAcc[acc])
+		a := byAcc[acc]
+		if ac, err := c.annotated(c.accs[acc]); err == nil && len(ac) > 0 {
+			a.Genotype, a.Known = catalog.Genotype(ac), knownCalls(ac)
+		}
+		s.Accessions = append(s.Accessions, *a)
 	}
 	for _, name := range sortedKeys(genes) {
 		g := genes[name]
@@ -418,4 +476,122 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// knownCalls are the distinct catalogued calls of an accession, as
+// "gene change" in the catalog's gene names, by gene then position.
+func knownCalls(copies []catalog.AnnotatedCopy) []string {
+	type kc struct {
+		gene string
+		pos  int
+		text string
+	}
+	seen := map[string]bool{}
+	var out []kc
+	for _, c := range copies {
+		for _, a := range c.Calls {
+			if a.Verdict != report.VerdictKnown || a.Mutation.AfterPrematureStop {
+				continue
+			}
+			gene := c.Gene
+			if len(a.Matches) > 0 && a.Matches[0].Gene != "" {
+				gene = a.Matches[0].Gene
+			}
+			t := gene + " " + a.Mutation.Short
+			if !seen[t] {
+				seen[t] = true
+				out = append(out, kc{gene, a.Mutation.RefStart, t})
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].gene != out[j].gene {
+			return out[i].gene < out[j].gene
+		}
+		if out[i].pos != out[j].pos {
+			return out[i].pos < out[j].pos
+		}
+		return out[i].text < out[j].text
+	})
+	texts := make([]string, len(out))
+	for i, k := range out {
+		texts[i] = k.text
+	}
+	return texts
+}
+
+// WriteGenotypeTSV writes one row per accession and drug class: the
+// drugs and the calls behind it (accession, class, drugs, calls); an
+// accession without any has one row with empty class.
+func (c *Cohort) WriteGenotypeTSV(w io.Writer) error {
+	bw := bufio.NewWriter(w)
+	fmt.Fprintln(bw, "accession\tdrug_class\tdrugs\tcalls\tgenotype")
+	for _, a := range c.Overview().Accessions {
+		if len(a.Genotype) == 0 {
+			fmt.Fprintf(bw, "%s\t\t\t\t\n", output.CleanCell(a.Accession))
+		}
+		for _, g := range a.Genotype {
+			fmt.Fprintf(bw, "%s\t%s\t%s\t%s\t%s\n", output.CleanCell(a.Accession), output.CleanCell(g.Class),
+				output.CleanCell(strings.Join(g.Drugs, ";")), output.CleanCell(strings.Join(g.Calls, " + ")), output.CleanCell(g.String()))
+		}
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("cohort: writing genotypes: %w", err)
+	}
+	return nil
+}
+
+// WriteMatrixTSV writes the accession x known-mutation matrix: a column
+// per catalogued call seen in the cohort (by gene, then position), 1 when
+// the accession carries it, 0 otherwise.
+func (c *Cohort) WriteMatrixTSV(w io.Writer) error {
+	accs := c.Overview().Accessions
+	var cols []string
+	seen := map[string]bool{}
+	for _, a := range accs {
+		for _, k := range a.Known {
+			if !seen[k] {
+				seen[k] = true
+				cols = append(cols, k)
+			}
+		}
+	}
+	sort.SliceStable(cols, func(i, j int) bool {
+		gi, _, _ := strings.Cut(cols[i], " ")
+		gj, _, _ := strings.Cut(cols[j], " ")
+		if gi != gj {
+			return gi < gj
+		}
+		return firstPosition(cols[i]) < firstPosition(cols[j])
+	})
+	bw := bufio.NewWriter(w)
+	fmt.Fprintf(bw, "accession")
+	for _, col := range cols {
+		fmt.Fprintf(bw, "\t%s", output.CleanCell(col))
+	}
+	fmt.Fprintln(bw)
+	for _, a := range accs {
+		fmt.Fprint(bw, output.CleanCell(a.Accession))
+		for _, col := range cols {
+			v := "0"
+			if contains(a.Known, col) {
+				v = "1"
+			}
+			fmt.Fprint(bw, "\t"+v)
+		}
+		fmt.Fprintln(bw)
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("cohort: writing the mutation matrix: %w", err)
+	}
+	return nil
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }

@@ -75,7 +75,7 @@ var TSVColumns = []string{
 	"not_covered", "engine", "fallback_used", "error", "status_reason", "truncated_at", "truncation_evidence", "sites",
 	"mutation", "mutation_type", "hgvs_p", "mutation_name", "mutation_ref_start", "mutation_ref_end",
 	"mutation_query_start", "mutation_query_end", "mutation_ref", "mutation_alt", "after_premature_stop",
-	"codon_change", "verdict", "drug_classes", "drugs", "catalog_entries",
+	"codon_change", "verdict", "drug_classes", "drugs", "pmids", "catalog_entries",
 }
 
 // tsvOrdinalColumn is the index of query_ordinal, which merge reads.
@@ -221,9 +221,10 @@ func tsvRows(r *report.Record) []byte {
 	for _, m := range r.Mutations {
 		b.WriteString(prefix)
 		classes, drugs, entries := MatchSummary(m.Catalog)
+		pmids := matchPMIDs(m.Catalog)
 		for _, s := range []string{m.Short, m.Type, m.HGVS, m.Name, strconv.Itoa(m.RefStart), strconv.Itoa(m.RefEnd),
 			strconv.Itoa(m.QueryStart), strconv.Itoa(m.QueryEnd), m.Ref, m.Alt, strconv.FormatBool(m.AfterPrematureStop),
-			m.CodonChange, m.Verdict, classes, drugs, entries} {
+			m.CodonChange, m.Verdict, classes, drugs, pmids, entries} {
 			b.WriteByte('\t')
 			b.WriteString(clean(s))
 		}
@@ -257,6 +258,15 @@ func MatchSummary(ms []report.CatalogMatch) (classes, drugs, entries string) {
 		}
 	}
 	return strings.Join(cl, ";"), strings.Join(dr, ";"), strings.Join(en, ";")
+}
+
+// matchPMIDs are the distinct PubMed IDs of a call's matches, ';'-separated.
+func matchPMIDs(ms []report.CatalogMatch) string {
+	var out []string
+	for _, m := range ms {
+		out = appendNew(out, m.PMIDs...)
+	}
+	return strings.Join(out, ";")
 }
 
 func appendNew(list []string, vs ...string) []string {

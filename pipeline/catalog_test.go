@@ -60,6 +60,15 @@ func matchOf(m *report.Mutation, cat string, requires bool) *report.CatalogMatch
 // E. coli catalog and the AMRFinderPlus-format sample (issue 10's cases).
 func TestCatalogAnnotation(t *testing.T) {
 	recs := runSpec(t, catalogSpec())
+	var jsonl bytes.Buffer
+	for _, r := range recs {
+		b, err := output.Encode(output.JSONL, r, "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		jsonl.Write(b)
+	}
+	validateRecords(t, jsonl.Bytes()) // the annotated records match the published schema
 
 	_, d87n := call(t, recs, "ecoli_gyrA_D87N", "D87N")
 	pf := matchOf(d87n, "PointFinder", false)

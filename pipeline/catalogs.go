@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/wtalign/wtalign/aligner"
 	"github.com/wtalign/wtalign/catalog"
+	"github.com/wtalign/wtalign/gencode"
 )
 
 // catalogs is what --catalog and --sites became: the entries resolved
@@ -92,4 +94,44 @@ func (c *catalogs) notes(env *Env) {
 			env.notify(true, "catalog warning", "catalog", res.Catalog, "warning", w.String())
 		}
 	}
+}
+
+// CheckCatalogs loads s's catalogs (and --sites) and, when s names a
+// reference, resolves them against it, exactly as a run would: what
+// `wtalign catalog check` reports. Without a reference the index is nil.
+func CheckCatalogs(s Spec) ([]*catalog.Catalog, *catalog.Index, error) {
+	if s.Reference == "" {
+		var cats []*catalog.Catalog
+		for _, p := range s.Catalogs {
+			c, err := catalog.Load(p, catalog.LoadOptions{Format: s.CatalogFormat, Taxgroup: s.CatalogTaxgroup})
+			if err != nil {
+				return nil, nil, err
+			}
+			cats = append(cats, c)
+		}
+		return cats, nil, nil
+	}
+	m, err := aligner.LoadMatrix(s.Matrix)
+	if err != nil {
+		return nil, nil, &FieldError{Key: "matrix", Value: fmt.Sprintf("%q", s.Matrix), Msg: strings.TrimPrefix(err.Error(), "aligner: ")}
+	}
+	sc, err := aligner.NewScoring(aligner.Params{Matrix: m, GapOpen: s.GapOpen, GapExtend: s.GapExtend})
+	if err != nil {
+		return nil, nil, err
+	}
+	var code *gencode.Code
+	if s.InputType == InputCDS {
+		if code, err = gencode.Lookup(s.GeneticCode); err != nil {
+			return nil, nil, err
+		}
+	}
+	refs, err := LoadReferences(s.Reference, sc, nil, code)
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := s.loadCatalogs(refs)
+	if err != nil || c == nil {
+		return nil, nil, err
+	}
+	return c.cats, c.index, nil
 }

@@ -208,7 +208,7 @@ print(f"manifest: sessions={m['sessions']}, last session resumed at record {resu
 EOF
     cmp "$WORK/k12_uninterrupted.json" "$TEST/results/alignments/${K12}_alignments.json" \
         || fail "resumed K-12 output differs from the uninterrupted run"
-    grep -qx $'GCF_000005845.2\tgyrA\tNP_416734.1\twildtype\t100.00\t100.00\t' "$TSV" || fail "cohort table after resume"
+    grep -qx $'GCF_000005845.2\tgyrA\tNP_416734.1\twildtype\tpresent\t100.00\t100.00\t\t\t' "$TSV" || fail "cohort table after resume"
     [ -z "$(ls -A "$TEST/resume" 2>/dev/null)" ] || fail "resume dir not cleaned after the resumed run"
     pass "killed at checkpoint $done_at_kill, retried with doubled resources, resumed, output byte-identical"
 fi

@@ -106,6 +106,7 @@ otherwise).` + exitHelp(exitOK, exitError, exitUsage, exitRecordsFailed, exitDis
 		newSummarizeCommand(a),
 		newReportCommand(a),
 		newVerifyCommand(a),
+		newCatalogCommand(a),
 		newEnginesCommand(a),
 		newConfigCommand(a),
 		newServeCommand(a),

@@ -13,11 +13,15 @@ import (
 
 	"github.com/wtalign/wtalign/cohort"
 	"github.com/wtalign/wtalign/fasta"
+	"github.com/wtalign/wtalign/pipeline"
 )
 
 type summarizeOptions struct {
 	Out            string
 	JSONOut        string
+	GenotypeOut    string
+	MatrixOut      string
+	spec           pipeline.Spec // its reference and catalog flags
 	Reference      string
 	AccessionFrom  string
 	AccessionRegex string
@@ -27,6 +31,9 @@ func (o *summarizeOptions) AddFlags(f *pflag.FlagSet) {
 	f.StringVarP(&o.Out, "out", "o", "-", "cohort table (TSV) to write; - for stdout")
 	f.StringVar(&o.JSONOut, "json-out", "", "also write a JSON overview (per-accession counts and disrupted/absent genes, per-gene mutation frequencies) to this file")
 	f.StringVarP(&o.Reference, "reference", "r", "", "the runs' reference FASTA: every wild-type gene then gets a row per accession, absent or not_analysed when no record has it")
+	f.StringVar(&o.GenotypeOut, "genotype-out", "", "also write the per-accession resistance genotype (drug class, drugs, supporting calls) as TSV")
+	f.StringVar(&o.MatrixOut, "matrix-out", "", "also write the accession x known-mutation matrix (1/0) as TSV")
+	addCatalogFlags(f, &o.spec)
 	f.StringVar(&o.AccessionFrom, "accession-from", cohort.FromFilename,
 		"where the accession comes from: filename ({accession}_alignments.json), stem (file name up to the first '.'), input (each record's input file, e.g. {accession}_proteins.fasta)")
 	f.StringVar(&o.AccessionRegex, "accession-regex", "",
@@ -34,7 +41,7 @@ func (o *summarizeOptions) AddFlags(f *pflag.FlagSet) {
 }
 
 func newSummarizeCommand(a *app) *cobra.Command {
-	o := &summarizeOptions{}
+	o := &summarizeOptions{spec: pipeline.DefaultSpec()}
 	cmd := &cobra.Command{
 		Use:   "summarize [flags] ALIGNMENTS.json...",
 		Short: "Combine per-accession alignment outputs into one cohort table and a JSON summary",
@@ -58,6 +65,15 @@ accession that has no record of it: absent when the genome was scanned
 none named it. Records without a reference (no_hit, error, empty) have no row
 but are counted in the JSON overview (--json-out), which also lists, per gene,
 how many accessions carry each change.
+
+With the catalogs the runs used (--catalog, -r, --gene-alias, as given to
+align), each accession's resistance genotype is computed over all of its
+copies, so a combination rule that needs a change in another gene (a ParC
+change counted only with a GyrA change) is decided per genome: the overview
+lists it per accession ("Quinolone: gyrA S83L + parC S80I"), --genotype-out
+writes it as a table and --matrix-out the accession x known-mutation matrix.
+Without --catalog the genotype comes from the records' own annotations,
+where such cross-gene requirements stay unknown.
 
 By default the accession is taken from the file name {accession}_alignments.json,
 as the Snakemake workflow and the Nextflow module name their outputs. Rows are
@@ -101,6 +117,18 @@ func runSummarize(ctx context.Context, a *app, o *summarizeOptions, files []stri
 		}
 		c.SetGenes(genes)
 	}
+	if len(o.spec.Catalogs) > 0 {
+		if o.Reference == "" {
+			return usagef("--catalog needs -r/--reference: the runs' wild types, to match the catalogs to")
+		}
+		s := o.spec
+		s.Reference = o.Reference
+		_, ix, err := pipeline.CheckCatalogs(s)
+		if err != nil {
+			return (&specSource{}).explain(err)
+		}
+		c.SetCatalog(ix)
+	}
 	for _, f := range files {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -119,6 +147,21 @@ func runSummarize(ctx context.Context, a *app, o *summarizeOptions, files []stri
 			return err
 		}
 		if err := writeSummarizeOutput(o.JSONOut, js.Bytes()); err != nil {
+			return err
+		}
+	}
+	for _, extra := range []struct {
+		path  string
+		write func(io.Writer) error
+	}{{o.GenotypeOut, c.WriteGenotypeTSV}, {o.MatrixOut, c.WriteMatrixTSV}} {
+		if extra.path == "" {
+			continue
+		}
+		var b bytes.Buffer
+		if err := extra.write(&b); err != nil {
+			return err
+		}
+		if err := writeSummarizeOutput(extra.path, b.Bytes()); err != nil {
 			return err
 		}
 	}
