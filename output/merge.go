@@ -44,6 +44,16 @@ func Merge(ctx context.Context, opt MergeOptions) (*manifest.Manifest, error) {
 	if len(opt.Shards) == 0 {
 		return nil, errors.New("output: merge: no shard outputs")
 	}
+	if fi, err := os.Stat(opt.Out); opt.Out != "-" && err == nil && !fi.Mode().IsRegular() && !fi.IsDir() {
+		// A device or pipe (/dev/stdout): write it as a stream, never
+		// replace it with a finished file.
+		f, err := os.OpenFile(opt.Out, os.O_WRONLY, 0)
+		if err != nil {
+			return nil, fmt.Errorf("output: merge: %w", err)
+		}
+		defer f.Close()
+		opt.Out, opt.Stdout, opt.Manifest = "-", f, ""
+	}
 	if opt.Out != "-" {
 		var reads []Path
 		for _, p := range opt.Shards {

@@ -130,8 +130,17 @@ func (p *Plan) Execute(ctx context.Context) (*Outcome, error) {
 	if stdout == nil {
 		stdout = os.Stdout
 	}
+	out := s.Out
+	if out != "-" && isStream(out) {
+		f, err := os.OpenFile(out, os.O_WRONLY, 0)
+		if err != nil {
+			return nil, fmt.Errorf("output: %w", err)
+		}
+		defer f.Close()
+		stdout, out = f, "-"
+	}
 	w, err := output.Open(output.Options{
-		Out: s.Out, Stdout: stdout, Manifest: s.Manifest, Format: output.Format(s.Format),
+		Out: out, Stdout: stdout, Manifest: s.Manifest, Format: output.Format(s.Format),
 		Resume: s.Resume, Force: s.Force,
 		CheckpointEvery: s.CheckpointEvery, CheckpointInterval: time.Duration(s.CheckpointInterval),
 		CommandLine: env.CommandLine, ToolVersion: env.ToolVersion, ToolCommit: env.ToolCommit,
@@ -140,19 +149,19 @@ func (p *Plan) Execute(ctx context.Context) (*Outcome, error) {
 			Engine: p.Job.EngineInfo.Name, EngineVersion: p.Job.EngineInfo.Version, Shard: s.Shard,
 		},
 	})
-	out := &Outcome{Out: s.Out, Format: s.Format, Engine: p.Job.EngineInfo, Kernel: p.kernel, References: len(p.Refs)}
+	res := &Outcome{Out: s.Out, Format: s.Format, Engine: p.Job.EngineInfo, Kernel: p.kernel, References: len(p.Refs)}
 	if errors.Is(err, output.ErrComplete) {
-		out.AlreadyComplete = true
+		res.AlreadyComplete = true
 		if m, lerr := manifest.Load(p.manifestPath()); lerr == nil {
-			out.Counts, out.Manifest, out.Records = m.Counts, p.manifestPath(), m.Counts.Done
+			res.Counts, res.Manifest, res.Records = m.Counts, p.manifestPath(), m.Counts.Done
 		}
-		return out, nil
+		return res, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	if s.Out != "-" {
-		out.Manifest = w.ManifestPath()
+	if out != "-" {
+		res.Manifest = w.ManifestPath()
 	}
 	done := w.Done()
 	total := -1
@@ -174,33 +183,33 @@ func (p *Plan) Execute(ctx context.Context) (*Outcome, error) {
 			env.Progress(Progress{Done: done + st.Emitted, Total: total})
 		}
 	})
-	out.Elapsed = time.Since(start)
-	out.Resumed = done
+	res.Elapsed = time.Since(start)
+	res.Resumed = done
 	switch {
 	case runErr != nil && ctx.Err() != nil && errors.Is(runErr, context.Canceled):
-		if s.Out == "-" {
-			return out, fmt.Errorf("interrupted while writing to stdout: %w", ctx.Err())
+		if out == "-" {
+			return res, fmt.Errorf("interrupted while writing to stdout: %w", ctx.Err())
 		}
 		if err := w.Interrupt(); err != nil {
-			return out, fmt.Errorf("writing checkpoint after interrupt: %w", err)
+			return res, fmt.Errorf("writing checkpoint after interrupt: %w", err)
 		}
-		return out, ErrInterrupted
+		return res, ErrInterrupted
 	case runErr != nil:
 		if err := w.Abort(runErr); err != nil {
-			return out, fmt.Errorf("%w (and recording the failure in the manifest failed: %v)", runErr, err)
+			return res, fmt.Errorf("%w (and recording the failure in the manifest failed: %v)", runErr, err)
 		}
-		return out, runErr
+		return res, runErr
 	}
 	w.SetTotal(done + st.Emitted)
 	if err := w.Finish(); err != nil {
-		return out, err
+		return res, err
 	}
-	out.Counts = w.Counts()
-	out.Records = done + st.Emitted
-	if out.Counts.Failed > 0 {
-		return out, &RecordsFailedError{N: out.Counts.Failed}
+	res.Counts = w.Counts()
+	res.Records = done + st.Emitted
+	if res.Counts.Failed > 0 {
+		return res, &RecordsFailedError{N: res.Counts.Failed}
 	}
-	return out, nil
+	return res, nil
 }
 
 // Plan is a Spec made ready to run: files read and checked, references

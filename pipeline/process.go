@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"math"
@@ -77,7 +78,7 @@ func (job *Job) process(it item, pre map[*Ref]pairResult) Result {
 	a := job.alignmentSection(ref, rec, al)
 	out.Alignment = a
 
-	if hit, why := job.isHit(a, al); !hit {
+	if hit, why := job.isHit(a, al, proteinLength(rec.Seq)); !hit {
 		if job.Assigner.Mode == AssignBest {
 			out.Status = report.StatusNoHit
 			out.StatusReason = fmt.Sprintf("best reference %s: %s; not a hit", ref.Gene, why)
@@ -320,7 +321,7 @@ func bestOf(scores []int64) (int, bool) {
 // reference, unless it is the same gene (--same-gene-identity) aligned over
 // most of its own length: a truncated or disrupted copy of the wild type,
 // whose loss of function must not vanish as no_hit.
-func (job *Job) isHit(a *report.Alignment, al *aligner.Alignment) (bool, string) {
+func (job *Job) isHit(a *report.Alignment, al *aligner.Alignment, protLen int) (bool, string) {
 	t := job.Thresholds
 	if al.Score == aligner.NoScore {
 		return false, "no score (a one-residue sequence)"
@@ -331,11 +332,22 @@ func (job *Job) isHit(a *report.Alignment, al *aligner.Alignment) (bool, string)
 	if job.Assigner.Mode != AssignBest || a.ReferenceCoverage >= t.MinRefCoverage {
 		return true, ""
 	}
-	if a.PercentIdentity >= t.SameGeneIdentity && a.QueryCoverage >= minQueryCoverageDisrupted {
+	aligned := a.QueryEnd - a.QueryStart + 1
+	if a.PercentIdentity >= t.SameGeneIdentity && 100*float64(aligned) >= minQueryCoverageDisrupted*float64(protLen) {
 		return true, ""
 	}
 	return false, fmt.Sprintf("%.1f%% identity over %.1f%% of the reference (needs --min-ref-coverage %g, or --same-gene-identity %g over %g%% of the query)",
 		a.PercentIdentity, a.ReferenceCoverage, t.MinRefCoverage, t.SameGeneIdentity, minQueryCoverageDisrupted)
+}
+
+// proteinLength is the length of the protein a query encodes: up to its
+// first stop, for a translation read through a premature stop (what comes
+// after is not protein and must not count against it).
+func proteinLength(q []byte) int {
+	if i := bytes.IndexByte(q, '*'); i >= 0 {
+		return max(i, 1)
+	}
+	return len(q)
 }
 
 // minQueryCoverageDisrupted is how much of itself a same-gene query with

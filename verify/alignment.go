@@ -294,6 +294,13 @@ func (v *verifier) sequencesAndCalls(rec *report.Record, ar, aq []byte, base Fai
 			return
 		}
 	}
+	if v.queries.cds {
+		// The record holds the translations; the calls also come from the
+		// coding sequences (codons, frameshifts), which verify does not
+		// translate again.
+		v.skip(CheckCalls, "CDS input (--input-type cds): the calls were made from the coding sequences", 1)
+		return
+	}
 	// The query: the aligned letters are the whole query when the
 	// alignment covers it; otherwise it comes from the run's input FASTA.
 	var query []byte
@@ -465,6 +472,7 @@ type querySource struct {
 	out              *Output
 	completeProteins bool
 	allowNucleotide  bool
+	cds              bool                  // --input-type cds: queries and references are coding sequences
 	files            map[string]*queryFile // input_file as recorded -> its queries
 }
 
@@ -477,11 +485,12 @@ func newQuerySource(o *Output) *querySource {
 	q := &querySource{out: o, files: map[string]*queryFile{}}
 	if o.Manifest != nil {
 		var cfg struct {
-			CompleteProteins bool `json:"complete_proteins"`
-			AllowNucleotide  bool `json:"allow_nucleotide"`
+			CompleteProteins bool   `json:"complete_proteins"`
+			AllowNucleotide  bool   `json:"allow_nucleotide"`
+			InputType        string `json:"input_type"`
 		}
 		_ = json.Unmarshal(o.Manifest.Config, &cfg)
-		q.completeProteins, q.allowNucleotide = cfg.CompleteProteins, cfg.AllowNucleotide
+		q.completeProteins, q.allowNucleotide, q.cds = cfg.CompleteProteins, cfg.AllowNucleotide, cfg.InputType == "cds"
 	}
 	return q
 }

@@ -74,19 +74,32 @@ func (c *specSource) apply(fs *pflag.FlagSet, s *pipeline.Spec) error {
 		if _, dup := c.lines[k.Value]; dup {
 			return usagef("config %s line %d: key %q given twice (first on line %d)", c.path, k.Line, k.Value, c.lines[k.Value])
 		}
-		if v.Kind != yaml.ScalarNode {
+		list := f.Value.Type() == "stringArray"
+		values := []*yaml.Node{v}
+		switch {
+		case v.Kind == yaml.SequenceNode && list:
+			values = v.Content
+		case v.Kind != yaml.ScalarNode:
+			if list {
+				return usagef("config %s line %d: key %q needs a value or a list of values", c.path, v.Line, k.Value)
+			}
 			return usagef("config %s line %d: key %q needs a single value", c.path, v.Line, k.Value)
 		}
 		c.lines[k.Value] = v.Line
 		if f.Changed {
 			continue // the command line wins
 		}
-		if err := s.Set(k.Value, v.Value); err != nil {
-			var fe *pipeline.FieldError
-			if errors.As(err, &fe) {
-				return usagef("config %s line %d: %s: %s, got %s", c.path, v.Line, k.Value, fe.Msg, fe.Value)
+		for _, item := range values {
+			if item.Kind != yaml.ScalarNode {
+				return usagef("config %s line %d: key %q: each item needs a single value", c.path, item.Line, k.Value)
 			}
-			return usagef("config %s line %d: %s: %v", c.path, v.Line, k.Value, err)
+			if err := s.Set(k.Value, item.Value); err != nil {
+				var fe *pipeline.FieldError
+				if errors.As(err, &fe) {
+					return usagef("config %s line %d: %s: %s, got %s", c.path, item.Line, k.Value, fe.Msg, fe.Value)
+				}
+				return usagef("config %s line %d: %s: %v", c.path, item.Line, k.Value, err)
+			}
 		}
 	}
 	return nil
@@ -133,6 +146,9 @@ func defaultConfig() []byte {
 		}
 		def := f.DefValue
 		switch {
+		case f.Value.Type() == "stringArray":
+			fmt.Fprintf(&b, "\n# %s\n# %s: [first, second]\n", f.Usage, key)
+			continue
 		case key == "threads":
 			fmt.Fprintf(&b, "\n# %s\n# (delete the key to use every CPU this process may use)\n# threads: 8\n", f.Usage)
 			continue
