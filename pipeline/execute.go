@@ -31,6 +31,9 @@ type Env struct {
 	// Protected are further files the run reads (a config file): no output,
 	// manifest or lock path may be one of them.
 	Protected []string
+	// InputNames, when set, are the names records show as input_file for
+	// input paths (the service runs uploads from its job directories).
+	InputNames map[string]string
 	// StrictWater fails a record when water's printed Length, Identity,
 	// Similarity or Gaps differ from those of its aligned strings (which
 	// the record reports): wtalign compare checks water itself this way.
@@ -64,8 +67,9 @@ type Attr struct {
 
 // Progress is reported after each work unit.
 type Progress struct {
-	Done  int // records of this run written so far, resumed ones included
-	Total int // records the run will write; -1 when unknown (stdin)
+	Done  int   // records of this run written so far, resumed ones included
+	Total int   // records the run will write; -1 when unknown (stdin)
+	Cells int64 // dynamic-programming cells aligned in this session so far
 }
 
 // ErrInterrupted is returned when the context was cancelled during a run
@@ -91,6 +95,7 @@ type Outcome struct {
 	Kernel        string // the native SIMD kernel, "" for water
 	References    int
 	Elapsed       time.Duration // this session
+	Cells         int64         // dynamic-programming cells aligned in this session
 	// AlreadyComplete says the same run had finished before and its output
 	// is intact: nothing was done.
 	AlreadyComplete bool
@@ -180,11 +185,12 @@ func (p *Plan) Execute(ctx context.Context) (*Outcome, error) {
 		})
 	}, func(st Stats) {
 		if env.Progress != nil {
-			env.Progress(Progress{Done: done + st.Emitted, Total: total})
+			env.Progress(Progress{Done: done + st.Emitted, Total: total, Cells: st.Cells})
 		}
 	})
 	res.Elapsed = time.Since(start)
 	res.Resumed = done
+	res.Cells = st.Cells
 	switch {
 	case runErr != nil && ctx.Err() != nil && errors.Is(runErr, context.Canceled):
 		if out == "-" {
@@ -308,7 +314,7 @@ func Prepare(ctx context.Context, spec Spec, env Env) (*Plan, error) {
 		SkipUnassigned: s.SkipUnassigned, AllowNucleotide: s.AllowNucleotide, CompleteProteins: s.CompleteProteins,
 		MaxLength: s.MaxLength,
 		Encode:    func(r *report.Record) ([]byte, error) { return output.Encode(format, r, env.ToolVersion) },
-		Threads:   s.Threads, BatchSize: batch, Shard: k, Shards: n, Copies: pre.Copies,
+		Threads:   s.Threads, BatchSize: batch, Shard: k, Shards: n, Copies: pre.Copies, InputNames: env.InputNames,
 	}
 	if cats != nil {
 		p.Job.Catalog = cats.index

@@ -26,9 +26,13 @@ type scorer interface {
 // input: problems become failed records.
 func (job *Job) process(it item, pre map[*Ref]pairResult) Result {
 	rec := it.rec
+	inputName := rec.File
+	if n, ok := job.InputNames[rec.File]; ok {
+		inputName = n
+	}
 	out := &report.Record{
 		SchemaVersion: report.SchemaVersion,
-		InputFile:     rec.File,
+		InputFile:     inputName,
 		Query: report.Query{
 			ID: rec.ID, Description: rec.Description, Length: len(rec.Seq),
 			Index: rec.Index, Ordinal: it.ordinal, SHA256: seqHash(rec.Seq),
@@ -63,6 +67,9 @@ func (job *Job) process(it item, pre map[*Ref]pairResult) Result {
 			return res
 		}
 		return fail(report.StatusError, why)
+	}
+	for _, r := range refs {
+		res.Cells += int64(len(rec.Seq)) * int64(len(r.Seq))
 	}
 	ref, tie, err := job.pick(refs, rec.Seq, pre)
 	if err != nil {

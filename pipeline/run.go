@@ -63,6 +63,9 @@ type Job struct {
 	// Code, when set, says the queries and references are coding
 	// sequences: they are translated with it, and calls carry codons.
 	Code *gencode.Code
+	// InputNames, when set, gives the name records carry as input_file for
+	// an input path (the service's uploads keep their uploaded names).
+	InputNames map[string]string
 }
 
 // Result is one finished record, delivered in input order.
@@ -78,6 +81,9 @@ type Result struct {
 	FallbackUsed bool
 	// Encoded is Job.Encode's output for Record, made on the worker.
 	Encoded []byte
+	// Cells are the dynamic-programming cells aligned for this record:
+	// its length times the length of every reference it was scored against.
+	Cells int64
 }
 
 // Stats are the totals of a run (this invocation only, not resumed work).
@@ -87,6 +93,7 @@ type Stats struct {
 	Failed  int
 	NoHit   int
 	Skipped int
+	Cells   int64 // dynamic-programming cells aligned
 }
 
 // item is one record on its way through the workers, with its assignment
@@ -196,6 +203,7 @@ func Run(ctx context.Context, job *Job, emit func(Result) error, progress func(S
 						break
 					}
 					st.Emitted++
+					st.Cells += r.Cells
 					switch {
 					case r.Failed:
 						st.Failed++

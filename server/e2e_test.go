@@ -263,12 +263,13 @@ func (s *schemas) check(t *testing.T, name string, v any) {
 	}
 }
 
-// alignBytes is what `wtalign align` writes for a job's inputs: run in
-// the data directory with the job's own relative paths, as the server ran it.
+// alignBytes is what `wtalign align` writes for a job's inputs: run where
+// the uploads are, under the names they were uploaded with (the names the
+// job's records carry).
 func alignBytes(t *testing.T, data string, j *api.Job, format string) []byte {
 	t.Helper()
 	out := filepath.Join(t.TempDir(), "cli."+format)
-	args := []string{"align", "-q", "--format", format, "-o", out, "-r", "jobs/" + j.ID + "/reference/" + j.Reference}
+	args := []string{"align", "-q", "--format", format, "-o", out, "-r", "../reference/" + j.Reference}
 	for k, v := range j.Params {
 		switch k {
 		case "checkpoint-every", "assign":
@@ -276,9 +277,9 @@ func alignBytes(t *testing.T, data string, j *api.Job, format string) []byte {
 		}
 	}
 	for _, f := range j.Inputs {
-		args = append(args, "jobs/"+j.ID+"/inputs/"+f.Name)
+		args = append(args, f.Name)
 	}
-	if _, errs, code := cli(t, data, nil, args...); code != 0 {
+	if _, errs, code := cli(t, filepath.Join(data, "jobs", j.ID, "inputs"), nil, args...); code != 0 {
 		t.Fatalf("align: %d %s", code, errs)
 	}
 	b, err := os.ReadFile(out)

@@ -15,6 +15,7 @@ const (
 	metricThreadsInUse     = "wtalign_threads_in_use"
 	metricThreadsBudget    = "wtalign_threads_budget"
 	metricRecordsAligned   = "wtalign_records_aligned_total"
+	metricCellsAligned     = "wtalign_cells_aligned_total"
 	metricJobsFinished     = "wtalign_jobs_finished_total"
 	metricJobDuration      = "wtalign_job_duration_seconds"
 	metricRequestDuration  = "wtalign_http_request_duration_seconds"
@@ -32,6 +33,7 @@ type metrics struct {
 	threadsInUse    prometheus.Gauge
 	threadsBudget   prometheus.Gauge
 	records         prometheus.Counter
+	cells           prometheus.Counter
 	finished        *prometheus.CounterVec
 	jobDuration     *prometheus.HistogramVec
 	requestDuration *prometheus.HistogramVec
@@ -54,6 +56,8 @@ func newMetrics(version, commit string) *metrics {
 			Help: "Worker threads all running jobs together may use (the cpus setting)."}),
 		records: prometheus.NewCounter(prometheus.CounterOpts{Name: metricRecordsAligned,
 			Help: "Query records written by jobs (aligned, no_hit, skipped or failed), by this process."}),
+		cells: prometheus.NewCounter(prometheus.CounterOpts{Name: metricCellsAligned,
+			Help: "Dynamic-programming cells aligned by jobs (query length x reference length per pair scored), by this process."}),
 		finished: prometheus.NewCounterVec(prometheus.CounterOpts{Name: metricJobsFinished,
 			Help: "Jobs that reached a final state, by state, since this process started."}, []string{"state"}),
 		jobDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: metricJobDuration,
@@ -74,7 +78,7 @@ func newMetrics(version, commit string) *metrics {
 	info := prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: metricBuildInfo,
 		Help: "Always 1; labels name the wtalign build."}, []string{"version", "commit"})
 	info.WithLabelValues(version, commit).Set(1)
-	m.reg.MustRegister(m.jobs, m.queue, m.threadsInUse, m.threadsBudget, m.records, m.finished, m.jobDuration,
+	m.reg.MustRegister(m.jobs, m.queue, m.threadsInUse, m.threadsBudget, m.records, m.cells, m.finished, m.jobDuration,
 		m.requestDuration, m.rateLimited, m.authFailures, m.webhooks, m.reloads, info,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	for _, st := range api.States {

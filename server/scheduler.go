@@ -111,8 +111,12 @@ func (s *Server) run(j *job, threads int) {
 	}
 	spec.Threads = threads
 	log := s.log.With().Str("job", j.meta.ID).Logger()
+	names := map[string]string{}
+	for _, in := range spec.Inputs {
+		names[in] = j.displayPath(in) // records name an upload as it was uploaded
+	}
 	env := pipeline.Env{
-		Stdout: io.Discard, ToolVersion: s.opt.Version, ToolCommit: s.opt.Commit,
+		Stdout: io.Discard, ToolVersion: s.opt.Version, ToolCommit: s.opt.Commit, InputNames: names,
 		CommandLine: []string{"wtalign", "serve", "job", j.meta.ID},
 		Progress: func(p pipeline.Progress) {
 			j.mu.Lock()
@@ -209,6 +213,7 @@ func (s *Server) end(j *job, st api.State, out *pipeline.Outcome, msg string) {
 			j.meta.Errors = append(j.meta.Errors, fmt.Sprintf("results missing after the run: %v", trimPath(err.Error(), j.dir)))
 		}
 		s.metrics.records.Add(float64(out.Records - out.Resumed))
+		s.metrics.cells.Add(float64(out.Cells))
 	}
 	j.meta.DiskBytes = dirSize(j.dir)
 	if j.meta.Notify != nil {

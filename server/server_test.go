@@ -103,7 +103,11 @@ func TestSubmitRunFetch(t *testing.T) {
 	// the bytes of a pipeline run of the same Spec (what align writes)
 	spec := ts.s.jobs[id].spec
 	spec.Out = filepath.Join(t.TempDir(), "cli.jsonl")
-	if _, err := pipeline.Execute(t.Context(), spec, pipeline.Env{ToolVersion: "test", ToolCommit: "test"}); err != nil {
+	names := map[string]string{}
+	for _, in := range spec.Inputs {
+		names[in] = ts.s.jobs[id].displayPath(in) // as the job names its uploads
+	}
+	if _, err := pipeline.Execute(t.Context(), spec, pipeline.Env{ToolVersion: "test", ToolCommit: "test", InputNames: names}); err != nil {
 		t.Fatal(err)
 	}
 	if want := fileBody(t, spec.Out); !bytes.Equal(body, want) {
@@ -128,7 +132,7 @@ func TestSubmitRunFetch(t *testing.T) {
 	for _, f := range []string{"json", "tsv"} {
 		resp, conv := ts.do("GET", "/v1/jobs/"+id+"/results?format="+f, "alice", "", nil)
 		spec.Format, spec.Out = f, filepath.Join(t.TempDir(), "cli."+f)
-		if _, err := pipeline.Execute(t.Context(), spec, pipeline.Env{ToolVersion: "test"}); err != nil {
+		if _, err := pipeline.Execute(t.Context(), spec, pipeline.Env{ToolVersion: "test", InputNames: names}); err != nil {
 			t.Fatal(err)
 		}
 		if resp.StatusCode != 200 || !bytes.Equal(conv, fileBody(t, spec.Out)) {
