@@ -1,12 +1,18 @@
 package catalog
 
-import "strings"
+import (
+	"regexp"
+	"strings"
+)
 
 // loadSites reads a sites-of-interest list, the --sites file: lines of
 // gene<TAB>position (1-based, reference numbering), '#' comments. Each line
 // becomes a site entry: a position to report, with no change catalogued.
 // The reference residue comes from the reference when the catalog is
 // resolved.
+// residuePosition is a position written with its residue (S83, Ser83).
+var residuePosition = regexp.MustCompile(`^(?:[A-Za-z]|[A-Z][a-z]{2})(\d+)$`)
+
 func loadSites(path string, opt LoadOptions) (*Catalog, error) {
 	lines, err := readLines(path)
 	if err != nil {
@@ -40,6 +46,9 @@ func loadSites(path string, opt LoadOptions) (*Catalog, error) {
 		}
 		pos, ok := position(cols[1])
 		if !ok || pos < 1 {
+			if m := residuePosition.FindStringSubmatch(cols[1]); m != nil {
+				return nil, errAt(path, n, ErrPosition, "position %q: give the reference position as a number only (%s), the residue is read from the wild type", cols[1], m[1])
+			}
 			return nil, errAt(path, n, ErrPosition, "position %q is not a 1-based number", cols[1])
 		}
 		c.Report.Rows++
