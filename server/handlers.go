@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -15,9 +16,12 @@ import (
 
 	"github.com/wtalign/wtalign/aligner"
 	"github.com/wtalign/wtalign/api"
+	"github.com/wtalign/wtalign/cohort"
 	"github.com/wtalign/wtalign/emboss"
+	"github.com/wtalign/wtalign/htmlreport"
 	"github.com/wtalign/wtalign/output"
 	"github.com/wtalign/wtalign/pipeline"
+	"github.com/wtalign/wtalign/quality"
 )
 
 // visible finds job id for the token: its owner's jobs, or any job for
@@ -266,6 +270,40 @@ func (s *Server) handleManifest(w http.ResponseWriter, r *http.Request, rc *reqC
 	w.Header().Set("Content-Type", api.MediaJSON)
 	w.Header().Set("Cache-Control", "no-store")
 	_, _ = w.Write(b)
+}
+
+// handleReport renders the quality report of a finished job's results
+// (wtalign report on its output): one self-contained HTML page.
+func (s *Server) handleReport(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
+	j := s.visible(w, r, rc, r.PathValue("id"))
+	if j == nil {
+		return
+	}
+	j.mu.Lock()
+	res, st, format := j.meta.Results, j.meta.State, j.spec.Format
+	j.mu.Unlock()
+	if res == nil {
+		s.problem(w, r, http.StatusConflict, "no-results", "No results", fmt.Sprintf("job %s is %s and has no results", j.meta.ID, st))
+		return
+	}
+	if format != string(output.JSON) && format != string(output.JSONL) {
+		s.problem(w, r, http.StatusConflict, "no-report", "No report for this format", fmt.Sprintf("job %s wrote %s; the quality report reads json or jsonl results", j.meta.ID, format))
+		return
+	}
+	rep, err := quality.Analyze(r.Context(), []string{j.outPath()}, quality.Options{AccessionMode: cohort.FromStem})
+	if err != nil {
+		s.log.Error().Err(err).Str("job", j.meta.ID).Msg("quality report")
+		s.problem(w, r, http.StatusInternalServerError, "report-failed", "The report could not be made", err.Error())
+		return
+	}
+	var b bytes.Buffer
+	if err := htmlreport.Render(&b, rep, htmlreport.Options{Title: "wtalign job " + j.meta.ID, ToolVersion: s.opt.Version}); err != nil {
+		s.problem(w, r, http.StatusInternalServerError, "report-failed", "The report could not be made", err.Error())
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write(b.Bytes())
 }
 
 func (s *Server) handleServiceInfo(w http.ResponseWriter, r *http.Request, _ *reqCtx) {

@@ -56,6 +56,7 @@ func (s *Server) buildRoutes() []route {
 		{Method: "POST", Path: "/v1/jobs/{id}:cancel", pattern: "POST /v1/jobs/{idaction}", role: api.RoleSubmit, audit: "job.cancel", h: s.handleCancel},
 		{Method: "GET", Path: "/v1/jobs/{id}/results", role: api.RoleRead, audit: "job.results", cookie: true, h: s.handleResults},
 		{Method: "GET", Path: "/v1/jobs/{id}/manifest", role: api.RoleRead, audit: "job.manifest", cookie: true, h: s.handleManifest},
+		{Method: "GET", Path: "/v1/jobs/{id}/report", role: api.RoleRead, audit: "job.report", cookie: true, h: s.handleReport},
 	}
 }
 

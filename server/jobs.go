@@ -280,6 +280,9 @@ func (j *job) view(base string) api.Job {
 	}
 	if m.Results != nil {
 		v.Links["results"] = base + "/v1/jobs/" + m.ID + "/results"
+		if j.spec.Format == "json" || j.spec.Format == "jsonl" {
+			v.Links["report"] = base + "/v1/jobs/" + m.ID + "/report"
+		}
 	}
 	if m.Notify != nil {
 		v.Notify = &api.Notify{URL: m.Notify.URL, Format: m.Notify.Format, State: m.Notify.State, Deliveries: j.deliveries()}

@@ -139,6 +139,13 @@ func TestSubmitRunFetch(t *testing.T) {
 			t.Errorf("format %s: %d, converted bytes differ from a %s run", f, resp.StatusCode, f)
 		}
 	}
+	if resp, page := ts.do("GET", "/v1/jobs/"+id+"/report", "alice", "", nil); resp.StatusCode != 200 ||
+		!strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") || !bytes.Contains(page, []byte("D87N")) || !bytes.Contains(page, []byte("<svg")) {
+		t.Errorf("report: %d %s, %d bytes", resp.StatusCode, resp.Header.Get("Content-Type"), len(page))
+	}
+	if j := ts.wait("alice", id, nil); j.Links["report"] == "" {
+		t.Errorf("no report link: %v", j.Links)
+	}
 	resp, man := ts.do("GET", "/v1/jobs/"+id+"/manifest", "alice", "", nil)
 	if resp.StatusCode != 200 || !bytes.Contains(man, []byte(`"status": "complete"`)) {
 		t.Errorf("manifest: %d %.200s", resp.StatusCode, man)
