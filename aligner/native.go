@@ -29,7 +29,9 @@ import (
 // use. It is safe for concurrent use.
 type Native struct {
 	work      sync.Pool // *traceWork
+	workF     sync.Pool // *traceWorkF
 	blockRows int       // rows per block; 0 chooses (tests force small blocks)
+	forceScan bool      // float path: always replay water's start-cell scan (tests)
 }
 
 var _ Engine = (*Native)(nil)
@@ -41,22 +43,31 @@ func NewNative() *Native { return &Native{} }
 func (*Native) Name() string { return "native" }
 
 // Score returns the score water would report for query against the
-// profile's reference, scaled by Scoring.Scale (NoScore when either has a
-// single residue), without a traceback. It is the cheap way to rank many
-// references.
+// profile's reference, in units of 1/Scoring.ScoreScale (NoScore when
+// either has a single residue), without a traceback. It is the cheap way
+// to rank many references.
 func (*Native) Score(p *Profile, query []byte) (int64, error) {
 	if err := checkInput(p, query); err != nil {
 		return 0, err
 	}
-	return scoreEndFunc(p, p.Scoring.Matrix.Encode(query)).Score, nil
+	q := p.Scoring.Matrix.Encode(query)
+	if !p.Scoring.IntegerExact(len(p.Codes), len(q)) {
+		return scoreFloat(p, q)
+	}
+	return scoreEndFunc(p, q).Score, nil
 }
 
-// Align implements Engine.
+// Align implements Engine. It uses exact integers where they are
+// identical to water's arithmetic (Scoring.IntegerExact) and water's own
+// float arithmetic otherwise.
 func (n *Native) Align(p *Profile, query []byte) (*Alignment, error) {
 	if err := checkInput(p, query); err != nil {
 		return nil, err
 	}
 	q := p.Scoring.Matrix.Encode(query)
+	if !p.Scoring.IntegerExact(len(p.Codes), len(q)) {
+		return n.alignFloat(p, query, q)
+	}
 	return n.traceEnd(p, query, q, scoreEndFunc(p, q))
 }
 

@@ -152,31 +152,39 @@ func stripVolatile(text string) string {
 }
 
 // runWater aligns query against ref (both as written, water cleans them)
-// and returns the report without its volatile lines.
+// with waterArgs and returns the report without its volatile lines.
 func runWater(ctx context.Context, dir string, ref, query []byte) (string, error) {
+	return runWaterWith(ctx, dir, waterArgs, ref, query)
+}
+
+// runWaterWith aligns every query against ref in one water process with
+// args (penalties, matrix, formats), the queries named query (one) or
+// q0001, q0002, ... (several).
+func runWaterWith(ctx context.Context, dir string, args []string, ref []byte, queries ...[]byte) (string, error) {
 	a, b, o := filepath.Join(dir, "a.fa"), filepath.Join(dir, "b.fa"), filepath.Join(dir, "out.srspair")
 	if err := os.WriteFile(a, append(append([]byte(">ref\n"), ref...), '\n'), 0o644); err != nil {
 		return "", err
 	}
-	if err := os.WriteFile(b, append(append([]byte(">query\n"), query...), '\n'), 0o644); err != nil {
+	var fa bytes.Buffer
+	for i, q := range queries {
+		if len(queries) == 1 {
+			fa.WriteString(">query\n")
+		} else {
+			fmt.Fprintf(&fa, ">q%04d\n", i+1)
+		}
+		fa.Write(q)
+		fa.WriteByte('\n')
+	}
+	if err := os.WriteFile(b, fa.Bytes(), 0o644); err != nil {
 		return "", err
 	}
-	args := append(append([]string(nil), waterArgs...), "-asequence", a, "-bsequence", b, "-outfile", o, "-auto")
+	args = append(append([]string(nil), args...), "-asequence", a, "-bsequence", b, "-outfile", o, "-auto")
 	cmd := exec.CommandContext(ctx, "water", args...)
 	if msg, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("water: %v: %s", err, msg)
 	}
 	out, err := os.ReadFile(o)
 	return stripVolatile(string(out)), err
-}
-
-// waterScore formats a score the way water prints it at 10/0.5 (scale 2,
-// so the value is exact in float32 and %.1f cannot differ).
-func waterScore(s *Scoring, v int64) string {
-	if v == NoScore {
-		return "-340282346638528859811704183484516925440.0" // -FLT_MAX
-	}
-	return fmt.Sprintf("%.1f", s.Float(v))
 }
 
 func waterPct(n, length int) string {
@@ -188,7 +196,7 @@ func waterPct(n, length int) string {
 func compareWater(s *Scoring, w waterResult, al *Alignment) error {
 	st := s.Stats(al)
 	got := waterResult{
-		Score:  waterScore(s, al.Score),
+		Score:  s.FormatScore(al.Score),
 		Length: st.Length, Identity: st.Identity, Similarity: st.Similarity, Gaps: st.Gaps,
 		PctIdentity: waterPct(st.Identity, st.Length), PctSim: waterPct(st.Similarity, st.Length),
 		PctGaps:  waterPct(st.Gaps, st.Length),
