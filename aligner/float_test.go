@@ -175,8 +175,9 @@ func TestFloatPathEqualsIntegerWhereExact(t *testing.T) {
 
 // TestBatchRoutesByPair: with a matrix of large scores and penalties of
 // scale 64 the integer bound (IntegerExact) is reached at a few hundred
-// residues, so one batch mixes pairs of both paths; each must equal the
-// oracle, under every kernel.
+// residues, so one batch mixes pairs of both paths; each must equal
+// FloatOracle (water) under every kernel. Beyond the bound water's floats
+// do round here: integers must give a different answer for some pairs.
 func TestBatchRoutesByPair(t *testing.T) {
 	var mf strings.Builder
 	mf.WriteString("   " + strings.Join(strings.Split(aminoAcids, ""), " ") + "\n")
@@ -211,6 +212,23 @@ func TestBatchRoutesByPair(t *testing.T) {
 	}
 	p := NewProfile(s, ref)
 	paths := map[bool]int{}
+	intDiffers := 0
+	for _, q := range qs {
+		want, err := FloatOracle{}.Align(p, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := s.Matrix.Encode(q)
+		if got, err := NewNative().traceEnd(p, q, c, scoreEndGeneric(p, c)); err != nil || sameAlignment(got, want) != nil {
+			if s.IntegerExact(len(ref), len(q)) {
+				t.Fatalf("%d aa: integers differ from water inside the bound", len(q))
+			}
+			intDiffers++
+		}
+	}
+	if intDiffers == 0 {
+		t.Fatal("no pair beyond the bound where integers differ from water")
+	}
 	for _, k := range kernelNames() {
 		restore, _ := useKernel(k)
 		als, err := NewNative().AlignBatch(p, qs)
@@ -225,7 +243,7 @@ func TestBatchRoutesByPair(t *testing.T) {
 		for i, q := range qs {
 			exact := s.IntegerExact(len(ref), len(q))
 			paths[exact]++
-			want, err := Oracle{}.Align(p, q)
+			want, err := FloatOracle{}.Align(p, q)
 			if err != nil {
 				t.Fatal(err)
 			}
