@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -367,4 +368,37 @@ func FuzzFloatPath(f *testing.F) {
 		}
 		checkPairF(t, s, "fuzz", ref, query)
 	})
+}
+
+// TestFloatPathLong: a 3,000-aa pair on the float path equals FloatOracle,
+// and Native's memory stays bounded by its checkpoints (FloatOracle needs
+// 45 MB of full matrices) also when it replays the start-cell scan over
+// the whole matrix.
+func TestFloatPathLong(t *testing.T) {
+	s := mustScoring(t, "EBLOSUM62", 7.3, 0.2)
+	rng := rand.New(rand.NewPCG(3000, 7))
+	ref := randSeq(rng, 3000, aminoAcids)
+	query := mutate(rng, ref[50:], 60, aminoAcids)
+	p := NewProfile(s, ref)
+	want, err := FloatOracle{}.Align(p, query)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range []*Native{NewNative(), {forceScan: true}} {
+		runtime.GC()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		got, err := e.Align(p, query)
+		runtime.ReadMemStats(&after)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := sameAlignment(got, want); err != nil {
+			t.Fatalf("scan %v: %v", e.forceScan, err)
+		}
+		t.Logf("scan %v: %.1f MB", e.forceScan, float64(after.TotalAlloc-before.TotalAlloc)/1e6)
+		if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 20e6 {
+			t.Errorf("scan %v: 3,000 aa pair allocated %d bytes", e.forceScan, alloc)
+		}
+	}
 }
