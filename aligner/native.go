@@ -21,6 +21,11 @@ import (
 //     rectangle, so each block is computed once, and only up to the column
 //     the walk has reached.
 //
+// Pairs for which integers are not provably identical to water's
+// arithmetic (Scoring.IntegerExact) take the same three steps in water's
+// floats instead (native_float.go); their step 1 also decides whether
+// water's start-cell scan must be replayed.
+//
 // Small rectangles (up to smallCells) skip step 2: one block holds them.
 // A 35,000-aa identical pair allocates about 100 MB in all (the full
 // matrices would need 11 GB).

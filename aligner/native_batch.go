@@ -7,8 +7,8 @@ import "fmt"
 // lane (16-bit lanes, 32-bit for the queries that saturate them), so a
 // batch of similar-length queries against one wild type is scored many
 // times faster than query by query. Queries that need water's float
-// arithmetic (Scoring.IntegerExact) are scored by the scalar float path. An invalid query fails the batch with
-// an error naming its index.
+// arithmetic (Scoring.IntegerExact) are scored by the scalar float path.
+// An invalid query fails the batch with an error naming its index.
 func (n *Native) ScoreBatch(p *Profile, queries [][]byte) ([]int64, error) {
 	qs, err := encodeBatch(p, queries)
 	if err != nil {
@@ -52,8 +52,8 @@ func splitExact(p *Profile, qs [][]uint8) (index []int, subset [][]uint8) {
 // traceback flags come from the same SIMD pass (see kernel_trace_amd64.go);
 // otherwise the score pass runs as in ScoreBatch and water's traceback
 // follows for each query. Queries that need water's float arithmetic
-// (Scoring.IntegerExact) take the scalar float path instead. An invalid query fails the batch with an error
-// naming its index.
+// (Scoring.IntegerExact) take the scalar float path instead. An invalid
+// query fails the batch with an error naming its index.
 func (n *Native) AlignBatch(p *Profile, queries [][]byte) ([]*Alignment, error) {
 	qs, err := encodeBatch(p, queries)
 	if err != nil {
