@@ -342,6 +342,32 @@ func TestFormatScore(t *testing.T) {
 	}
 }
 
+func TestParseScore(t *testing.T) {
+	bin := mustScoring(t, "EBLOSUM62", 10, 0.5)
+	fl := mustScoring(t, "EBLOSUM62", 7.3, 0.2)
+	for _, c := range []struct {
+		s       *Scoring
+		printed string
+		want    int64
+		err     bool
+	}{
+		{bin, "4394.0", 8788, false},
+		{bin, "4394.5", 8789, false},
+		{bin, "-340282346638528859811704183484516925440.0", NoScore, false},
+		{bin, "4394.2", 0, true}, // not a multiple of 1/2
+		{bin, "4394", 0, true},   // water always prints a decimal
+		{bin, "abc", 0, true},
+		{mustScoring(t, "EBLOSUM62", 8, 0.015625), "0.016", 1, false},
+		{fl, "3541.201", int64(math.Round(3541.201 * (1 << 18))), false},
+		{fl, "3541.2010", 0, true},
+	} {
+		got, err := c.s.ParseScore(c.printed)
+		if (err != nil) != c.err || (!c.err && got != c.want) {
+			t.Errorf("ParseScore(%q) = %d, %v; want %d, error %v", c.printed, got, err, c.want, c.err)
+		}
+	}
+}
+
 // FuzzFloatPath compares Native with FloatOracle on arbitrary sequences
 // under penalties that take the float path. Seeds are the tie-heavy
 // pairs, so `go test` runs them every time.

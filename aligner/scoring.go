@@ -223,3 +223,29 @@ func (s *Scoring) FormatScore(v int64) string {
 	}
 	return string(b)
 }
+
+// ParseScore reads a score as water prints it (FormatScore's format, e.g.
+// from a srspair or markx10 report) into units of 1/ScoreScale: NoScore
+// for -FLT_MAX, else the nearest integer, which prints back the same. With
+// penalties that are multiples of 1/64 that is the exact score. Otherwise
+// water's three decimals cannot give the float it computed (3541.201 is
+// 3541.2009...), so compare such scores as FormatScore prints them, not as
+// integers.
+func (s *Scoring) ParseScore(printed string) (int64, error) {
+	f, err := strconv.ParseFloat(printed, 64)
+	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+		return 0, fmt.Errorf("aligner: score %q is not a number", printed)
+	}
+	if f == -math.MaxFloat32 {
+		return NoScore, nil
+	}
+	x := math.Round(math.Ldexp(f, s.scoreShift))
+	if math.Abs(x) >= 1<<62 {
+		return 0, fmt.Errorf("aligner: score %q overflows 64 bits at scale 2^%d", printed, s.scoreShift)
+	}
+	v := int64(x)
+	if got := s.FormatScore(v); got != printed {
+		return 0, fmt.Errorf("aligner: score %q is not one water prints with these penalties (nearest prints %s)", printed, got)
+	}
+	return v, nil
+}

@@ -6,6 +6,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -318,6 +319,12 @@ func checkFloatGolden(t *testing.T, path string, pairs map[string]pair) {
 	if err := compareWater(s, res[0], al); err != nil {
 		t.Errorf("%s:\n%v", path, err)
 	}
+	// Water's three decimals give back a score that prints the same, within
+	// half a thousandth of the float.
+	if v, err := s.ParseScore(res[0].Score); err != nil || s.FormatScore(v) != res[0].Score ||
+		math.Abs(float64(v-al.Score)) > 0.0005*float64(s.ScoreScale) {
+		t.Errorf("%s: ParseScore(%q) = %d, %v; native %d", path, res[0].Score, v, err, al.Score)
+	}
 }
 
 // penaltyText is how water's header prints a penalty: %.3f, then up to two
@@ -418,6 +425,10 @@ func TestWaterGolden(t *testing.T) {
 		}
 		if err := compareWater(s, res[0], al); err != nil {
 			t.Errorf("%s:\n%v", pr.Name, err)
+		}
+		// On the integer path water's printed score is exact.
+		if v, err := s.ParseScore(res[0].Score); err != nil || v != al.Score {
+			t.Errorf("%s: ParseScore(%q) = %d, %v; want %d", pr.Name, res[0].Score, v, err, al.Score)
 		}
 		switch end := scoreEndGeneric(NewProfile(s, cleanLikeWater(pr.Ref.Seq)), s.Matrix.Encode(cleanLikeWater(pr.Query.Seq))); {
 		case end.Score == NoScore:
