@@ -13,8 +13,9 @@ const Gap = '-'
 // they were given to the engine. Aligned strings echo the input letters
 // (including their case) and use Gap for gap columns.
 type Alignment struct {
-	// Score is the score water reports, scaled by Scoring.Scale. It is
-	// NoScore when a sequence has a single residue (water prints -FLT_MAX).
+	// Score is the score water reports, in units of 1/Scoring.ScoreScale
+	// (Scoring.Float converts it). It is NoScore when a sequence has a
+	// single residue (water prints -FLT_MAX).
 	Score        int64
 	RefStart     int
 	RefEnd       int

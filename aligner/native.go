@@ -21,6 +21,11 @@ import (
 //     rectangle, so each block is computed once, and only up to the column
 //     the walk has reached.
 //
+// Pairs for which integers are not provably identical to water's
+// arithmetic (Scoring.IntegerExact) take the same three steps in water's
+// floats instead (native_float.go); their step 1 also decides whether
+// water's start-cell scan must be replayed.
+//
 // Small rectangles (up to smallCells) skip step 2: one block holds them.
 // A 35,000-aa identical pair allocates about 100 MB in all (the full
 // matrices would need 11 GB).
@@ -29,7 +34,9 @@ import (
 // use. It is safe for concurrent use.
 type Native struct {
 	work      sync.Pool // *traceWork
+	workF     sync.Pool // *traceWorkF
 	blockRows int       // rows per block; 0 chooses (tests force small blocks)
+	forceScan bool      // float path: always replay water's start-cell scan (tests)
 }
 
 var _ Engine = (*Native)(nil)
@@ -41,22 +48,31 @@ func NewNative() *Native { return &Native{} }
 func (*Native) Name() string { return "native" }
 
 // Score returns the score water would report for query against the
-// profile's reference, scaled by Scoring.Scale (NoScore when either has a
-// single residue), without a traceback. It is the cheap way to rank many
-// references.
+// profile's reference, in units of 1/Scoring.ScoreScale (NoScore when
+// either has a single residue), without a traceback. It is the cheap way
+// to rank many references.
 func (*Native) Score(p *Profile, query []byte) (int64, error) {
 	if err := checkInput(p, query); err != nil {
 		return 0, err
 	}
-	return scoreEndFunc(p, p.Scoring.Matrix.Encode(query)).Score, nil
+	q := p.Scoring.Matrix.Encode(query)
+	if !p.Scoring.IntegerExact(len(p.Codes), len(q)) {
+		return scoreFloat(p, q)
+	}
+	return scoreEndFunc(p, q).Score, nil
 }
 
-// Align implements Engine.
+// Align implements Engine. It uses exact integers where they are
+// identical to water's arithmetic (Scoring.IntegerExact) and water's own
+// float arithmetic otherwise.
 func (n *Native) Align(p *Profile, query []byte) (*Alignment, error) {
 	if err := checkInput(p, query); err != nil {
 		return nil, err
 	}
 	q := p.Scoring.Matrix.Encode(query)
+	if !p.Scoring.IntegerExact(len(p.Codes), len(q)) {
+		return n.alignFloat(p, query, q)
+	}
 	return n.traceEnd(p, query, q, scoreEndFunc(p, q))
 }
 

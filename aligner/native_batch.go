@@ -6,34 +6,80 @@ import "fmt"
 // batch score pass: on amd64 with AVX2 or AVX-512BW one query per vector
 // lane (16-bit lanes, 32-bit for the queries that saturate them), so a
 // batch of similar-length queries against one wild type is scored many
-// times faster than query by query. An invalid query fails the batch with
-// an error naming its index.
+// times faster than query by query. Queries that need water's float
+// arithmetic (Scoring.IntegerExact) are scored by the scalar float path.
+// An invalid query fails the batch with an error naming its index.
 func (n *Native) ScoreBatch(p *Profile, queries [][]byte) ([]int64, error) {
 	qs, err := encodeBatch(p, queries)
 	if err != nil {
 		return nil, err
 	}
-	ends := make([]End, len(qs))
-	scoreBatch(p, qs, ends, true)
-	scores := make([]int64, len(ends))
-	for i, e := range ends {
-		scores[i] = e.Score
+	scores := make([]int64, len(qs))
+	ints, intQs := splitExact(p, qs)
+	for i, q := range qs {
+		if ints[i] < 0 {
+			if scores[i], err = scoreFloat(p, q); err != nil {
+				return nil, fmt.Errorf("%w (batch query %d)", err, i)
+			}
+		}
+	}
+	ends := make([]End, len(intQs))
+	scoreBatch(p, intQs, ends, true)
+	for i, k := range ints {
+		if k >= 0 {
+			scores[i] = ends[k].Score
+		}
 	}
 	return scores, nil
+}
+
+// splitExact picks the queries the integer engines (SIMD included) may
+// align (Scoring.IntegerExact): index[i] is query i's position in the
+// returned subset, or -1 for a query that needs the float path.
+func splitExact(p *Profile, qs [][]uint8) (index []int, subset [][]uint8) {
+	index = make([]int, len(qs))
+	for i, q := range qs {
+		index[i] = -1
+		if p.Scoring.IntegerExact(len(p.Codes), len(q)) {
+			index[i] = len(subset)
+			subset = append(subset, q)
+		}
+	}
+	return index, subset
 }
 
 // AlignBatch returns what Align returns for each query. With AVX-512 the
 // traceback flags come from the same SIMD pass (see kernel_trace_amd64.go);
 // otherwise the score pass runs as in ScoreBatch and water's traceback
-// follows for each query. An invalid query fails the batch with an error
-// naming its index.
+// follows for each query. Queries that need water's float arithmetic
+// (Scoring.IntegerExact) take the scalar float path instead. An invalid
+// query fails the batch with an error naming its index.
 func (n *Native) AlignBatch(p *Profile, queries [][]byte) ([]*Alignment, error) {
 	qs, err := encodeBatch(p, queries)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]*Alignment, len(qs))
-	alignBatch(p, queries, qs, out)
+	ints, intQs := splitExact(p, qs)
+	if len(intQs) == len(qs) {
+		alignBatch(p, queries, qs, out)
+	} else {
+		intQueries := make([][]byte, 0, len(intQs))
+		for i, k := range ints {
+			if k >= 0 {
+				intQueries = append(intQueries, queries[i])
+			} else if out[i], err = n.alignFloat(p, queries[i], qs[i]); err != nil {
+				return nil, fmt.Errorf("%w (batch query %d)", err, i)
+			}
+		}
+		intOut := make([]*Alignment, len(intQs))
+		alignBatch(p, intQueries, intQs, intOut)
+		for i, k := range ints {
+			if k >= 0 {
+				out[i] = intOut[k]
+			}
+		}
+	}
 	var rest []int
 	var restQs [][]uint8
 	for i, al := range out {

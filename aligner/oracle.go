@@ -12,7 +12,8 @@ const (
 // Oracle is the plain full-matrix engine: a line-by-line transcription of
 // water's embAlignPathCalcSW and embAlignWalkSWMatrix in exact integers,
 // quirks included. It needs len(ref)*len(query) cells of memory and exists
-// to prove faster engines equal to it.
+// to prove faster engines equal to it. Where integers are not identical to
+// water's arithmetic (Scoring.IntegerExact) it is FloatOracle.
 type Oracle struct{}
 
 var _ Engine = Oracle{}
@@ -28,6 +29,9 @@ func (Oracle) Align(p *Profile, query []byte) (*Alignment, error) {
 	s := p.Scoring
 	a, b := p.Codes, s.Matrix.Encode(query)
 	la, lb := len(a), len(b)
+	if !s.IntegerExact(la, lb) {
+		return FloatOracle{}.Align(p, query)
+	}
 	path := make([]int64, la*lb)
 	compass := make([]uint8, la*lb)
 	score := fillOracle(s, a, b, path, compass)

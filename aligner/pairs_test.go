@@ -267,6 +267,9 @@ func letterPairs() []pair {
 		// The best cell is in the first row: water aligns W/W but reports
 		// the best interior score, 8.0.
 		mk("quirkFirstCell", "WP", "WC"),
+		// At gap penalties 2.3/0.003 water's start-cell scan follows a chain
+		// of values within U_FEPS away from the first maximum.
+		mk("quirkChain", "NCQMLNLTWMICCGYLAK", "HWFAQMNFR"),
 	}
 }
 
