@@ -368,7 +368,15 @@ func checkSpan(what string, aligned, seq []byte, start, end int) error {
 // drift of the printed value (it is exact even when the print lost
 // precision), else the nearest multiple of 1/Scale. water prints -FLT_MAX
 // when a sequence has one residue; that is aligner.NoScore.
+//
+// With penalties that are not multiples of 1/64 the native engine computes
+// in water's own float arithmetic and scores are in units of
+// 1/ScoreScale: the printed value is then read as the score that prints
+// the same (water's three decimals cannot give back every bit of its float).
 func scaledScore(printed string, s *aligner.Scoring, al *aligner.Alignment) (int64, error) {
+	if s.ScoreScale != int64(s.Scale) {
+		return s.ParseScore(printed)
+	}
 	f, err := strconv.ParseFloat(printed, 64)
 	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
 		return 0, fmt.Errorf("score %q is not a number", printed)

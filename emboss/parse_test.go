@@ -174,18 +174,30 @@ func TestScaledScore(t *testing.T) {
 		{mk(10, 0.5), "-340282346638528859811704183484516925440.0", al("M", "M"), aligner.NoScore, false},
 		{mk(10, 0.5), "121.3", al("A", "A"), 0, true},
 		{mk(10, 0.5), "121.2", al("A", "A"), 0, true},
-		// Single-precision drift: 3541.2 with extend 0.2 prints as 3541.201.
-		{mk(8, 0.2), "3541.201", al("A", "A"), 17706, false},
+		// Single-precision drift: 3541.2 with extend 0.2 prints as 3541.201;
+		// 0.2 is not a multiple of 1/64, so the score is in units of
+		// 1/ScoreScale: want -1 below means "the score that prints the same".
+		{mk(8, 0.2), "3541.201", al("A", "A"), -1, false},
 		{mk(10, 0.5), "abc", al("A", "A"), 0, true},
 		// Scale 4: 10.25 prints as 10.2, still unique.
 		{mk(10, 0.25), "10.2", al("A", "A"), 41, false},
 		// Scale 100: "5.8" could be 5.75..5.84; the path score (WW -> 22,
 		// minus a 0.01... here no gap) decides when it prints the same.
-		{mk(10, 0.01), "22.0", al("WW", "WW"), 2200, false},
-		// The path "W-W" vs "WWW" costs 11+11-10 = 12.0 with open 10.
-		{mk(10, 0.01), "12.0", al("W-W", "WWW"), 1200, false},
+		{mk(10, 0.01), "22.0", al("WW", "WW"), -1, false},
+		{mk(10, 0.01), "12.0", al("W-W", "WWW"), -1, false},
+		// 0.25 is binary: the exact scaled integer as before.
+		{mk(10, 0.25), "22.0", al("WW", "WW"), 88, false},
 	}
 	for _, c := range cases {
+		if c.want == -1 {
+			if c.s.ScoreScale == int64(c.s.Scale) {
+				t.Fatalf("penalties of case %q are binary", c.printed)
+			}
+			var err error
+			if c.want, err = c.s.ParseScore(c.printed); err != nil || c.s.FormatScore(c.want) != c.printed {
+				t.Fatalf("ParseScore(%q) = %d, %v", c.printed, c.want, err)
+			}
+		}
 		got, err := scaledScore(c.printed, c.s, c.al)
 		if (err != nil) != c.err || (!c.err && got != c.want) {
 			t.Errorf("scaledScore(%q, scale %d) = %d, %v; want %d, err %v", c.printed, c.s.Scale, got, err, c.want, c.err)

@@ -334,3 +334,19 @@ func TestCompareWaterFailures(t *testing.T) {
 		}
 	})
 }
+
+// TestCompareNonBinaryPenalties: with penalties water computes in floats
+// (7.3/0.2), align's path and water agree on every field, score included.
+func TestCompareNonBinaryPenalties(t *testing.T) {
+	needWater(t)
+	for _, pen := range [][2]string{{"7.3", "0.2"}, {"5", "0.1"}, {"15", "0.3"}} {
+		code, rep, stderr := compareJSON(t, "--gapopen", pen[0], "--gapextend", pen[1], "--skip-unassigned",
+			"-r", filepath.Join(pairsDir, "ref_ecoli_k12_mg1655.faa"), filepath.Join(pairsDir, "variant_ecoli_gyrA.faa"), filepath.Join(pairsDir, "derived_edge_cases.faa"))
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s %v", pen, code, stderr, rep.Differences)
+		}
+		if rep.Compared < 15 || rep.AllAgree != rep.Compared {
+			t.Errorf("%v: %d of %d agree", pen, rep.AllAgree, rep.Compared)
+		}
+	}
+}

@@ -87,7 +87,7 @@ func nativeInfo() engineInfo {
 	return engineInfo{
 		Name: "native", Available: true, Version: v, Path: "(built in)",
 		Kernel: aligner.Kernel(), Kernels: aligner.Kernels(), CPU: cpuFeatures(), Arch: runtime.GOARCH,
-		Note: "integer-exact EMBOSS water 6.6 semantics",
+		Note: "EMBOSS water 6.6 semantics: exact integers where they are provably identical, water's float arithmetic otherwise",
 	}
 }
 
