@@ -264,7 +264,7 @@ func TestAnnotationsAndResources(t *testing.T) {
 		}
 		paths = append(paths, copyOutput(t, p, dir, name, edit, func(m map[string]any) {
 			m["timings"].(map[string]any)["elapsed_seconds"] = elapsed
-			m["session_history"] = []any{map[string]any{"peak_rss_bytes": rss, "cpu_seconds": 1.5}, map[string]any{"peak_rss_bytes": rss / 2, "cpu_seconds": 0.5}}
+			m["session_log"] = []any{map[string]any{"peak_rss_bytes": rss, "cpu_seconds": 1.5}, map[string]any{"peak_rss_bytes": rss / 2, "cpu_seconds": 0.5}}
 		}))
 	}
 	rep := analyze(t, paths...)
