@@ -13,7 +13,7 @@ cd "$ROOT"
 bash scripts/tools.sh go-licenses
 
 echo "== render meta.yaml"
-python3 - "$RECIPE/meta.yaml" "$WORK/recipe.json" <<'PY' || fail "meta.yaml"
+/usr/bin/python3 - "$RECIPE/meta.yaml" "$WORK/recipe.json" <<'PY' || fail "meta.yaml"
 import json, re, sys
 import jinja2, yaml
 src = open(sys.argv[1]).read()
