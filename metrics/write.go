@@ -1,7 +1,6 @@
 package metrics
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -98,7 +97,9 @@ func CheckPath(path string) error {
 		return fmt.Errorf("metrics: cannot write in %s: %w", dir, err)
 	}
 	name := f.Name()
-	f.Close()
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("metrics: cannot write in %s: %w", dir, err)
+	}
 	return os.Remove(name)
 }
 
@@ -111,7 +112,8 @@ func WriteFile(path string, r Run) error {
 	last := math.NaN()
 	if r.Outcome.Finished() {
 		last = unixSeconds(r.End)
-	} else if old, err := os.ReadFile(path); err == nil {
+	} else if old, err := os.ReadFile(path); err == nil { // #nosec G304 -- the metrics file the user named
+
 		last = previousLastSuccess(old, r)
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("metrics: %w", err)
@@ -133,11 +135,17 @@ func Encode(w io.Writer, r Run) error {
 	if r.Outcome.Finished() {
 		last = unixSeconds(r.End)
 	}
-	return encode(w, r, last)
+	var buf bytes.Buffer
+	if err := encode(&buf, r, last); err != nil {
+		return err
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
 }
 
-// encode writes r; lastSuccess is NaN when there is none to write.
-func encode(w io.Writer, r Run, lastSuccess float64) error {
+// encode writes r; lastSuccess is NaN when there is none to write. A
+// bytes.Buffer cannot fail, so only validation can.
+func encode(b *bytes.Buffer, r Run, lastSuccess float64) error {
 	if err := r.validate(); err != nil {
 		return fmt.Errorf("metrics: %w", err)
 	}
@@ -149,15 +157,14 @@ func encode(w io.Writer, r Run, lastSuccess float64) error {
 	}
 	processed := max(total-r.ResumedRecords, 0)
 
-	bw := bufio.NewWriter(w)
 	write := func(d Desc, samples ...sample) {
-		fmt.Fprintf(bw, "# HELP %s %s\n# TYPE %s %s\n", d.Name, escapeHelp(d.Help), d.Name, d.Type)
+		fmt.Fprintf(b, "# HELP %s %s\n# TYPE %s %s\n", d.Name, escapeHelp(d.Help), d.Name, d.Type)
 		for _, s := range samples {
-			bw.WriteString(d.Name)
-			writeLabels(bw, d.Labels, s.labels)
-			bw.WriteByte(' ')
-			bw.WriteString(formatValue(s.value))
-			bw.WriteByte('\n')
+			b.WriteString(d.Name)
+			writeLabels(b, d.Labels, s.labels)
+			b.WriteByte(' ')
+			b.WriteString(formatValue(s.value))
+			b.WriteByte('\n')
 		}
 	}
 	one := func(v float64) sample { return sample{base, v} }
@@ -192,7 +199,7 @@ func encode(w io.Writer, r Run, lastSuccess float64) error {
 	if !math.IsNaN(lastSuccess) {
 		write(LastSuccess, one(lastSuccess))
 	}
-	return bw.Flush()
+	return nil
 }
 
 type sample struct {
@@ -217,7 +224,7 @@ func formatValue(v float64) string {
 	return strconv.FormatFloat(v, 'g', -1, 64)
 }
 
-func writeLabels(w *bufio.Writer, names, values []string) {
+func writeLabels(w *bytes.Buffer, names, values []string) {
 	w.WriteByte('{')
 	for i, n := range names {
 		if i > 0 {
@@ -243,11 +250,9 @@ func escapeHelp(s string) string  { return helpEscaper.Replace(s) }
 // earlier file's content; NaN when there is none.
 func previousLastSuccess(old []byte, r Run) float64 {
 	var b bytes.Buffer
-	bw := bufio.NewWriter(&b)
-	bw.WriteString(LastSuccess.Name)
-	writeLabels(bw, LastSuccess.Labels, []string{r.Accession, r.Output})
-	bw.WriteByte(' ')
-	bw.Flush()
+	b.WriteString(LastSuccess.Name)
+	writeLabels(&b, LastSuccess.Labels, []string{r.Accession, r.Output})
+	b.WriteByte(' ')
 	prefix := b.String()
 	for line := range strings.SplitSeq(string(old), "\n") {
 		if v, ok := strings.CutPrefix(line, prefix); ok {
