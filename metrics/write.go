@@ -113,7 +113,6 @@ func WriteFile(path string, r Run) error {
 	if r.Outcome.Finished() {
 		last = unixSeconds(r.End)
 	} else if old, err := os.ReadFile(path); err == nil { // #nosec G304 -- the metrics file the user named
-
 		last = previousLastSuccess(old, r)
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("metrics: %w", err)
