@@ -13,7 +13,7 @@ LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.buildDate
 IMAGE_TAG ?= wtalign:$(subst +,-,$(VERSION))
 
 .PHONY: build demo test test-go test-noasm test-race test-workflows completions check-completions generate generate-check bench bench-compare fuzz clean \
-	tools lint cover docs check-docs release test-release image test-container test-bioconda test-slurm
+	tools lint cover docs check-docs release test-release image test-container test-bioconda test-slurm test-ship
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/wtalign
@@ -127,6 +127,9 @@ test-bioconda:
 # retried and resumed.
 test-slurm:
 	bash tests/slurm/test.sh
+
+# Every shipping test (about 6-10 minutes on 2 cores; test-release is most of it).
+test-ship: test-container test-bioconda test-slurm test-release
 
 clean:
 	rm -rf bin out dist
