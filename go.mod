@@ -3,7 +3,7 @@ module github.com/wtalign/wtalign
 go 1.26.8
 
 require (
-	github.com/klauspost/compress v1.19.2
+	github.com/klauspost/compress v1.20.2
 	github.com/klauspost/cpuid/v2 v2.4.2
 	github.com/prometheus/client_model v0.6.3
 	github.com/prometheus/common v0.72.0
