@@ -286,6 +286,8 @@ PY
 cmp "$WORK/k12_run1.json" "$TEST/results/alignments/${K12}_alignments.json" \
     || fail "resumed K-12 output differs from run 1"
 [ -z "$(ls -A "$TEST/resume" 2>/dev/null)" ] || fail "resume dir not emptied after the resumed run"
+echo "the cancelled job's SLURM log ($cancelled.log), last lines:"
+tail -n 6 "$TEST/.snakemake/slurm_logs/rule_wtalign_align/$cancelled.log" 2>/dev/null | cut -c1-240 | sed 's/^/  | /'
 sleep 6   # KillWait (5 s) for the cancelled job's processes
 left=$(job_leftovers)
 [ -z "$left" ] || echo "note: $(echo $left | wc -w) process(es) of cancelled job $cancelled outlived it (proctrack/linuxproc); stopped at exit"
