@@ -37,11 +37,12 @@ echo "== build 2: $COPY (empty build cache)"
 (cd "$WORK/dist1" && ls) >"$WORK/ls1"
 (cd "$WORK/dist2" && ls) >"$WORK/ls2"
 cmp -s "$WORK/ls1" "$WORK/ls2" || { diff "$WORK/ls1" "$WORK/ls2"; fail "the two builds made different files"; }
-n=0
+n=0 differ=()
 while read -r f; do
-    cmp "$WORK/dist1/$f" "$WORK/dist2/$f" || fail "$f differs between the two builds"
+    cmp -s "$WORK/dist1/$f" "$WORK/dist2/$f" || differ+=("$f")
     n=$((n + 1))
 done <"$WORK/ls1"
+[ ${#differ[@]} -eq 0 ] || fail "differ between the two builds: ${differ[*]}"
 for want in linux_amd64.tar.gz linux_arm64.tar.gz darwin_amd64.tar.gz darwin_arm64.tar.gz; do
     grep -q "_$want\$" "$WORK/ls1" || fail "no $want"
 done
