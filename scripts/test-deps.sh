@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs, only when missing: Go modules, and the
-# Debian packages emboss (water, for the live parity tests) and snakemake
-# (workflow tests). Safe to rerun; used by `make test` and .ci/run.
+# Debian packages emboss (water, for the live parity tests), snakemake
+# (workflow tests), buildah/podman/runc (container test), slurm-wlm and munge
+# (SLURM test), python3-jinja2/python3-yaml (Bioconda recipe test), file.
+# Safe to rerun; used by `make test` and .ci/run.
 set -euo pipefail
 
 need=()
@@ -9,6 +11,14 @@ command -v water >/dev/null 2>&1 || need+=(emboss)
 command -v snakemake >/dev/null 2>&1 || need+=(snakemake)
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
 command -v npm >/dev/null 2>&1 || need+=(npm)
+command -v buildah >/dev/null 2>&1 || need+=(buildah)
+command -v podman >/dev/null 2>&1 || need+=(podman)
+command -v runc >/dev/null 2>&1 || need+=(runc)
+command -v slurmctld >/dev/null 2>&1 || need+=(slurm-wlm)
+command -v munged >/dev/null 2>&1 || need+=(munge)
+command -v file >/dev/null 2>&1 || need+=(file)
+python3 -c 'import jinja2' 2>/dev/null || need+=(python3-jinja2)
+python3 -c 'import yaml' 2>/dev/null || need+=(python3-yaml)
 
 if ((${#need[@]})); then
 	if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null 2>&1; then

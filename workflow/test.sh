@@ -79,6 +79,14 @@ smk -n >"$WORK/dry.log" 2>&1 || { cat "$WORK/dry.log"; fail "dry run"; }
 grep -Eq '^wtalign_align +3 ' "$WORK/dry.log" || { cat "$WORK/dry.log"; fail "dry run does not plan 3 alignments"; }
 pass "dry run plans 3 accessions"
 
+step "metrics option (config metrics: true) in a dry run"
+rm -rf "$TEST/metrics"
+smk -n --config metrics=True metrics_dir=metrics >"$WORK/dry-metrics.log" 2>&1 || { cat "$WORK/dry-metrics.log"; fail "dry run with metrics"; }
+grep -Eq '^wtalign_align +3 ' "$WORK/dry-metrics.log" || { cat "$WORK/dry-metrics.log"; fail "dry run with metrics does not plan 3 alignments"; }
+[ -d "$TEST/metrics" ] || fail "metrics: true did not create metrics_dir"
+rmdir "$TEST/metrics"
+pass "metrics: true plans the same jobs and creates metrics_dir (the real run needs align --metrics-file)"
+
 step "real run of .test (3 accessions, one the whole K-12 proteome)"
 smk >"$WORK/run1.log" 2>&1 || { tail -50 "$WORK/run1.log"; fail "real run"; }
 for acc in GCF_000005845.2 GYRA_VARIANTS PMRB_MULTICOPY; do

@@ -30,7 +30,15 @@ rule wtalign_align:
         wtalign=config["wtalign"],
         resume_dir=resume_dir,
         allow_failed_records=config["align"]["allow_failed_records"],
-        extra=f"--assign {config['align']['assign']} {config['align']['extra']}",
+        extra=lambda wildcards: " ".join(
+            a
+            for a in (
+                f"--assign {config['align']['assign']}",
+                config["align"]["extra"],
+                metrics_args(wildcards),
+            )
+            if a
+        ),
     threads: config["align"]["threads"]
     resources:
         mem_mb=lambda wildcards, attempt: config["align"]["mem_mb"] * attempt,

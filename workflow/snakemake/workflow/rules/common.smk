@@ -75,3 +75,18 @@ def resume_dir(wildcards):
     a declared output, so Snakemake does not delete it when a job fails, and a
     retry (or a later run) resumes from it."""
     return os.path.join(config["resume_dir"], wildcards.accession)
+
+
+def metrics_args(wildcards):
+    """--metrics-file for wtalign align when config "metrics" is true: the
+    run's totals in node_exporter's textfile format, written on success,
+    failure and interruption (docs/metrics.md). Needs a wtalign whose align
+    has --metrics-file."""
+    if not config["metrics"]:
+        return ""
+    return f"--metrics-file {config['metrics_dir']}/wtalign_{wildcards.accession}.prom"
+
+
+if config["metrics"]:
+    # wtalign refuses a metrics file in a missing directory before any work.
+    os.makedirs(config["metrics_dir"], exist_ok=True)

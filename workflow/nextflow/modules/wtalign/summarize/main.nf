@@ -3,9 +3,13 @@ process WTALIGN_SUMMARIZE {
     label 'process_single'
 
     conda "${moduleDir}/environment.yml"
+    // BioContainers image that Bioconda's CI builds from packaging/bioconda
+    // (h9ee0642 is the build hash of go-nocgo linux-64 builds, as seqkit's);
+    // it has bash, which Nextflow's task wrapper needs: the FROM scratch
+    // image of the Containerfile has no shell (docs/deployment.md).
     container "${ workflow.containerEngine in ['singularity', 'apptainer'] && !task.ext.singularity_pull_docker_container ?
-        'docker://ghcr.io/wtalign/wtalign:0.1.0' :
-        'ghcr.io/wtalign/wtalign:0.1.0' }"
+        'https://depot.galaxyproject.org/singularity/wtalign:0.1.0--h9ee0642_0' :
+        'quay.io/biocontainers/wtalign:0.1.0--h9ee0642_0' }"
 
     input:
     tuple val(meta), path(alignments, stageAs: "alignments/*")
