@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/wtalign/wtalign/metrics"
 	"github.com/wtalign/wtalign/output"
 )
 
@@ -13,27 +14,45 @@ import (
 // lock path that is a file the run reads (inputs, reference, map, sites,
 // matrix, input list, protected files) or a directory.
 func (s *Spec) checkPaths(protected []string) error {
+	if s.MetricsFile != "" {
+		// A missing or read-only directory fails now, not after the run.
+		if err := metrics.CheckPath(s.MetricsFile); err != nil {
+			return err
+		}
+	}
 	if s.Out == "-" || isStream(s.Out) {
+		if s.MetricsFile != "" {
+			return output.CheckClobber(s.readPaths(protected), []output.Path{{Path: s.MetricsFile, Role: "metrics file"}})
+		}
 		return nil
 	}
-	reads := []output.Path{{Path: s.Reference, Role: "reference"}, {Path: s.Map, Role: "map file"},
-		{Path: s.Sites, Role: "sites file"}, {Path: s.InfileList, Role: "input list"}, {Path: s.Matrix, Role: "matrix file"}}
-	for _, in := range s.Inputs {
-		reads = append(reads, output.Path{Path: in, Role: "input"})
-	}
-	for _, p := range protected {
-		reads = append(reads, output.Path{Path: p, Role: "config file"})
-	}
+	reads := s.readPaths(protected)
 	man := s.Manifest
 	if man == "" {
 		man = s.Out + ".manifest.json"
 	}
 	writes := []output.Path{{Path: s.Out, Role: "output"}, {Path: s.Out + ".partial", Role: "partial output"},
-		{Path: man, Role: "manifest"}, {Path: s.Out + ".lock", Role: "lock"}}
+		{Path: man, Role: "manifest"}, {Path: s.Out + ".lock", Role: "lock"}, {Path: s.MetricsFile, Role: "metrics file"}}
 	if err := output.CheckClobber(reads, writes); err != nil {
 		return &FieldError{Key: "out", Msg: strings.TrimPrefix(err.Error(), "output: ")}
 	}
 	return nil
+}
+
+// readPaths are every file the run reads, for CheckClobber.
+func (s *Spec) readPaths(protected []string) []output.Path {
+	reads := []output.Path{{Path: s.Reference, Role: "reference"}, {Path: s.Map, Role: "map file"},
+		{Path: s.Sites, Role: "sites file"}, {Path: s.InfileList, Role: "input list"}, {Path: s.Matrix, Role: "matrix file"}}
+	for _, in := range s.Inputs {
+		reads = append(reads, output.Path{Path: in, Role: "input"})
+	}
+	for _, c := range s.Catalogs {
+		reads = append(reads, output.Path{Path: c, Role: "catalog"})
+	}
+	for _, p := range protected {
+		reads = append(reads, output.Path{Path: p, Role: "config file"})
+	}
+	return reads
 }
 
 // readInfileList reads -X/--infile-list: one input path per line; blank

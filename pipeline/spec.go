@@ -34,6 +34,7 @@ type Spec struct {
 	CheckpointEvery    int      `json:"checkpoint-every" yaml:"checkpoint-every"`
 	CheckpointInterval Duration `json:"checkpoint-interval" yaml:"checkpoint-interval"`
 	Shard              string   `json:"shard" yaml:"shard"`
+	MetricsFile        string   `json:"metrics-file" yaml:"metrics-file"` // node_exporter textfile (.prom) written at the end
 
 	Assign          string `json:"assign" yaml:"assign"`
 	KeyRegex        string `json:"key-regex" yaml:"key-regex"`
@@ -234,6 +235,9 @@ func (s *Spec) Validate() error {
 	}
 	if _, _, err := ParseShard(s.Shard); err != nil {
 		return err
+	}
+	if s.MetricsFile != "" && !strings.HasSuffix(s.MetricsFile, ".prom") {
+		return fieldErr("metrics-file", s.MetricsFile, "the name must end in .prom (node_exporter's textfile collector reads only those)")
 	}
 	if err := oneOf("assign", s.Assign, AssignModes); err != nil {
 		return err

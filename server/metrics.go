@@ -5,26 +5,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/wtalign/wtalign/api"
+	wm "github.com/wtalign/wtalign/metrics"
 )
 
-// The server's metric names and help texts, all in this one place (the
-// batch .prom writer is to share the names of the records counters).
-const (
-	metricJobs             = "wtalign_jobs"
-	metricQueueLength      = "wtalign_queue_length"
-	metricThreadsInUse     = "wtalign_threads_in_use"
-	metricThreadsBudget    = "wtalign_threads_budget"
-	metricRecordsAligned   = "wtalign_records_aligned_total"
-	metricCellsAligned     = "wtalign_cells_aligned_total"
-	metricJobsFinished     = "wtalign_jobs_finished_total"
-	metricJobDuration      = "wtalign_job_duration_seconds"
-	metricRequestDuration  = "wtalign_http_request_duration_seconds"
-	metricRateLimited      = "wtalign_rate_limited_requests_total"
-	metricAuthFailures     = "wtalign_auth_failures_total"
-	metricWebhookDelivered = "wtalign_webhook_deliveries_total"
-	metricReloads          = "wtalign_config_reloads_total"
-	metricBuildInfo        = "wtalign_build_info"
-)
+// The metrics' names, help texts and labels are package metrics' (one
+// place for every wtalign metric, batch and service).
 
 type metrics struct {
 	reg             *prometheus.Registry
@@ -46,37 +31,37 @@ type metrics struct {
 func newMetrics(version, commit string) *metrics {
 	m := &metrics{
 		reg: prometheus.NewRegistry(),
-		jobs: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: metricJobs,
-			Help: "Jobs on this server by state (GA4GH WES names)."}, []string{"state"}),
-		queue: prometheus.NewGauge(prometheus.GaugeOpts{Name: metricQueueLength,
-			Help: "Jobs waiting for CPU threads to run (QUEUED)."}),
-		threadsInUse: prometheus.NewGauge(prometheus.GaugeOpts{Name: metricThreadsInUse,
-			Help: "Worker threads of the running jobs."}),
-		threadsBudget: prometheus.NewGauge(prometheus.GaugeOpts{Name: metricThreadsBudget,
-			Help: "Worker threads all running jobs together may use (the cpus setting)."}),
-		records: prometheus.NewCounter(prometheus.CounterOpts{Name: metricRecordsAligned,
-			Help: "Query records written by jobs (aligned, no_hit, skipped or failed), by this process."}),
-		cells: prometheus.NewCounter(prometheus.CounterOpts{Name: metricCellsAligned,
-			Help: "Dynamic-programming cells aligned by jobs (query length x reference length per pair scored), by this process."}),
-		finished: prometheus.NewCounterVec(prometheus.CounterOpts{Name: metricJobsFinished,
-			Help: "Jobs that reached a final state, by state, since this process started."}, []string{"state"}),
-		jobDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: metricJobDuration,
-			Help:    "Time from a job's start to its end, by final state (this process's sessions of it).",
-			Buckets: prometheus.ExponentialBuckets(0.1, 4, 10)}, []string{"state"}),
-		requestDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: metricRequestDuration,
-			Help:    "HTTP request handling time by route, method and status code.",
-			Buckets: prometheus.DefBuckets}, []string{"route", "method", "code"}),
-		rateLimited: prometheus.NewCounterVec(prometheus.CounterOpts{Name: metricRateLimited,
-			Help: "Requests refused with 429, by token name and reason (rate or queue)."}, []string{"token", "reason"}),
-		authFailures: prometheus.NewCounterVec(prometheus.CounterOpts{Name: metricAuthFailures,
-			Help: "Requests refused with 401 or 403, by reason."}, []string{"reason"}),
-		webhooks: prometheus.NewCounterVec(prometheus.CounterOpts{Name: metricWebhookDelivered,
-			Help: "Webhook delivery attempts by outcome (delivered, retry, failed)."}, []string{"outcome"}),
-		reloads: prometheus.NewCounterVec(prometheus.CounterOpts{Name: metricReloads,
-			Help: "SIGHUP reloads of the configuration and tokens, by result (ok, rejected)."}, []string{"result"}),
+		jobs: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: wm.ServiceJobs.Name,
+			Help: wm.ServiceJobs.Help}, wm.ServiceJobs.Labels),
+		queue: prometheus.NewGauge(prometheus.GaugeOpts{Name: wm.ServiceQueueLength.Name,
+			Help: wm.ServiceQueueLength.Help}),
+		threadsInUse: prometheus.NewGauge(prometheus.GaugeOpts{Name: wm.ServiceThreadsInUse.Name,
+			Help: wm.ServiceThreadsInUse.Help}),
+		threadsBudget: prometheus.NewGauge(prometheus.GaugeOpts{Name: wm.ServiceThreadsBudget.Name,
+			Help: wm.ServiceThreadsBudget.Help}),
+		records: prometheus.NewCounter(prometheus.CounterOpts{Name: wm.ServiceRecordsAligned.Name,
+			Help: wm.ServiceRecordsAligned.Help}),
+		cells: prometheus.NewCounter(prometheus.CounterOpts{Name: wm.ServiceCellsAligned.Name,
+			Help: wm.ServiceCellsAligned.Help}),
+		finished: prometheus.NewCounterVec(prometheus.CounterOpts{Name: wm.ServiceJobsFinished.Name,
+			Help: wm.ServiceJobsFinished.Help}, wm.ServiceJobsFinished.Labels),
+		jobDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: wm.ServiceJobDuration.Name,
+			Help:    wm.ServiceJobDuration.Help,
+			Buckets: prometheus.ExponentialBuckets(0.1, 4, 10)}, wm.ServiceJobDuration.Labels),
+		requestDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: wm.ServiceRequestDuration.Name,
+			Help:    wm.ServiceRequestDuration.Help,
+			Buckets: prometheus.DefBuckets}, wm.ServiceRequestDuration.Labels),
+		rateLimited: prometheus.NewCounterVec(prometheus.CounterOpts{Name: wm.ServiceRateLimited.Name,
+			Help: wm.ServiceRateLimited.Help}, wm.ServiceRateLimited.Labels),
+		authFailures: prometheus.NewCounterVec(prometheus.CounterOpts{Name: wm.ServiceAuthFailures.Name,
+			Help: wm.ServiceAuthFailures.Help}, wm.ServiceAuthFailures.Labels),
+		webhooks: prometheus.NewCounterVec(prometheus.CounterOpts{Name: wm.ServiceWebhooks.Name,
+			Help: wm.ServiceWebhooks.Help}, wm.ServiceWebhooks.Labels),
+		reloads: prometheus.NewCounterVec(prometheus.CounterOpts{Name: wm.ServiceReloads.Name,
+			Help: wm.ServiceReloads.Help}, wm.ServiceReloads.Labels),
 	}
-	info := prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: metricBuildInfo,
-		Help: "Always 1; labels name the wtalign build."}, []string{"version", "commit"})
+	info := prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: wm.ServiceBuildInfo.Name,
+		Help: wm.ServiceBuildInfo.Help}, wm.ServiceBuildInfo.Labels)
 	info.WithLabelValues(version, commit).Set(1)
 	m.reg.MustRegister(m.jobs, m.queue, m.threadsInUse, m.threadsBudget, m.records, m.cells, m.finished, m.jobDuration,
 		m.requestDuration, m.rateLimited, m.authFailures, m.webhooks, m.reloads, info,

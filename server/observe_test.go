@@ -17,6 +17,8 @@ import (
 	"sync"
 	"testing"
 
+	wm "github.com/wtalign/wtalign/metrics"
+
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 	"gopkg.in/yaml.v3"
@@ -167,20 +169,20 @@ func TestMetrics(t *testing.T) {
 		labels map[string]string
 		want   float64
 	}{
-		{metricJobs, map[string]string{"state": "COMPLETE"}, 2},
-		{metricJobs, map[string]string{"state": "EXECUTOR_ERROR"}, 1},
-		{metricJobs, map[string]string{"state": "RUNNING"}, 0},
-		{metricQueueLength, nil, 0},
-		{metricThreadsInUse, nil, 0},
-		{metricThreadsBudget, nil, 2},
-		{metricRecordsAligned, nil, 54},
-		{metricJobsFinished, map[string]string{"state": "COMPLETE"}, 2},
-		{metricJobDuration, map[string]string{"state": "EXECUTOR_ERROR"}, 1},
-		{metricAuthFailures, map[string]string{"reason": "missing"}, 1},
-		{metricAuthFailures, map[string]string{"reason": "role"}, 1},
-		{metricRequestDuration, map[string]string{"route": "/v1/jobs/{id}", "method": "GET", "code": "404"}, 1},
-		{metricRequestDuration, map[string]string{"route": "/v1/jobs", "method": "POST", "code": "201"}, 3},
-		{metricBuildInfo, map[string]string{"version": "test"}, 1},
+		{wm.ServiceJobs.Name, map[string]string{"state": "COMPLETE"}, 2},
+		{wm.ServiceJobs.Name, map[string]string{"state": "EXECUTOR_ERROR"}, 1},
+		{wm.ServiceJobs.Name, map[string]string{"state": "RUNNING"}, 0},
+		{wm.ServiceQueueLength.Name, nil, 0},
+		{wm.ServiceThreadsInUse.Name, nil, 0},
+		{wm.ServiceThreadsBudget.Name, nil, 2},
+		{wm.ServiceRecordsAligned.Name, nil, 54},
+		{wm.ServiceJobsFinished.Name, map[string]string{"state": "COMPLETE"}, 2},
+		{wm.ServiceJobDuration.Name, map[string]string{"state": "EXECUTOR_ERROR"}, 1},
+		{wm.ServiceAuthFailures.Name, map[string]string{"reason": "missing"}, 1},
+		{wm.ServiceAuthFailures.Name, map[string]string{"reason": "role"}, 1},
+		{wm.ServiceRequestDuration.Name, map[string]string{"route": "/v1/jobs/{id}", "method": "GET", "code": "404"}, 1},
+		{wm.ServiceRequestDuration.Name, map[string]string{"route": "/v1/jobs", "method": "POST", "code": "201"}, 3},
+		{wm.ServiceBuildInfo.Name, map[string]string{"version": "test"}, 1},
 	} {
 		if got := value(c.name, c.labels); got != c.want {
 			t.Errorf("%s%v = %g, want %g", c.name, c.labels, got, c.want)

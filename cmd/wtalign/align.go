@@ -2,17 +2,22 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/pprof"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/rs/zerolog"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/wtalign/wtalign/cohort"
+	"github.com/wtalign/wtalign/metrics"
 	"github.com/wtalign/wtalign/pipeline"
 )
 
@@ -157,9 +162,18 @@ func runAlign(ctx context.Context, a *app, o *alignOptions, argv []string) (err 
 	s := plan.Spec
 	log.Info().Str("engine", plan.Job.EngineInfo.Name).Str("kernel", plan.Kernel()).Str("assign", plan.Mode()).
 		Int("references", len(plan.Refs)).Int("threads", s.Threads).Int("inputs", len(s.Inputs)).Str("out", s.Out).Msg("aligning")
+	start := time.Now()
 	res, runErr := plan.Execute(ctx)
 	if bar != nil {
 		bar.finish()
+	}
+	if s.MetricsFile != "" {
+		if err := writeRunMetrics(a, s, res, runErr, start); err != nil {
+			log.Error().Err(err).Msg("could not write the metrics file")
+			if runErr == nil {
+				runErr = err
+			}
+		}
 	}
 	if res != nil && res.AlreadyComplete {
 		log.Info().Str("out", s.Out).Msg("already complete with the same inputs and settings; nothing to do (--force reruns)")
@@ -169,6 +183,43 @@ func runAlign(ctx context.Context, a *app, o *alignOptions, argv []string) (err 
 		a.finalLine(res)
 	}
 	return runErr
+}
+
+// writeRunMetrics writes --metrics-file for node_exporter: the run's
+// outcome and exit code, records by status, cells, timing; the last-success
+// timestamp moves only when the output was finished.
+func writeRunMetrics(a *app, s pipeline.Spec, res *pipeline.Outcome, runErr error, start time.Time) error {
+	r := metrics.Run{Output: s.Out, Accession: accessionOf(s.Out), Start: start, End: time.Now(), ExitCode: a.codeOf(runErr)}
+	switch {
+	case runErr == nil:
+		r.Outcome = metrics.Success
+	case isRecordsFailed(runErr):
+		r.Outcome = metrics.FailedRecords
+	case errors.Is(runErr, pipeline.ErrInterrupted):
+		r.Outcome = metrics.Interrupted
+	default:
+		r.Outcome = metrics.Failed
+	}
+	if res != nil {
+		r.Records = map[string]int64{}
+		for st, n := range res.Counts.Statuses {
+			r.Records[st] = int64(n)
+		}
+		r.FailedRecords, r.ResumedRecords, r.AlignedCells = int64(res.Counts.Failed), int64(res.Resumed), res.Cells
+	}
+	return metrics.WriteFile(s.MetricsFile, r)
+}
+
+// accessionOf names the accession of an output as the workflows name
+// outputs ({accession}_alignments.json), else the file name up to its
+// first '.'.
+func accessionOf(out string) string {
+	rule, _ := cohort.NewAccessionRule(cohort.FromFilename, "")
+	if acc, err := rule.FromPath(out); err == nil {
+		return acc
+	}
+	base, _, _ := strings.Cut(filepath.Base(out), ".")
+	return base
 }
 
 // finalLine is the run's last stderr line: a structured "done" entry for

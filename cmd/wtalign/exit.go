@@ -66,6 +66,33 @@ func isRecordsFailed(err error) bool {
 	return errors.As(err, &rf)
 }
 
+// codeOf is the exit code err gives, without reporting it (the metrics
+// file records it before exit prints).
+func (a *app) codeOf(err error) int {
+	var rf *pipeline.RecordsFailedError
+	var de disagreeError
+	var ue usageError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, errInterrupted):
+		select {
+		case sig := <-a.io.interrupted:
+			a.io.interrupted <- sig // exit reads it again
+			return exitCodeForSignal(sig)
+		default:
+			return exitSIGINT
+		}
+	case errors.As(err, &rf):
+		return exitRecordsFailed
+	case errors.As(err, &de):
+		return exitDisagree
+	case errors.As(err, &ue) || errors.Is(err, pipeline.ErrSpec) || errors.Is(err, output.ErrClobber) || isCobraUsage(err):
+		return exitUsage
+	}
+	return exitError
+}
+
 // exit prints err (if any) once and maps it to an exit code. cmd is the
 // command that ran (for the usage hint), nil if parsing failed early.
 func (a *app) exit(cmd *cobra.Command, err error) int {

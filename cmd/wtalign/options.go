@@ -114,7 +114,8 @@ func addOutputFlags(fs *pflag.FlagSet, s *pipeline.Spec) {
 	fs.IntVar(&s.CheckpointEvery, "checkpoint-every", s.CheckpointEvery, "write a checkpoint every N records")
 	fs.Var(&s.CheckpointInterval, "checkpoint-interval", "write a checkpoint at least this often")
 	fs.StringVar(&s.Shard, "shard", s.Shard, "process only shard K of N (K/N, e.g. 2/8): every N-th record, stable across runs; combine with 'wtalign merge'")
-	setGroup(fs, groupOutput, "out", "format", "manifest", "resume", "force", "checkpoint-every", "checkpoint-interval", "shard")
+	fs.StringVar(&s.MetricsFile, "metrics-file", s.MetricsFile, "write run metrics for node_exporter's textfile collector to this .prom file at the end (success, failure or interruption)")
+	setGroup(fs, groupOutput, "out", "format", "manifest", "resume", "force", "checkpoint-every", "checkpoint-interval", "shard", "metrics-file")
 }
 
 // addThreadsFlag: -j, as seqkit spells it.
