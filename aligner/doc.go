@@ -12,7 +12,8 @@
 //
 // Correctness is anchored by Oracle, a plain full-matrix transcription of
 // water's fill and traceback. Every faster engine must equal it. Native is
-// the production engine: a linear-memory score pass (scoreEndFunc, whose
-// contract in scan.go the SIMD kernels implement) followed by a
-// checkpointed traceback whose memory is bounded by the aligned region.
+// the production engine: a linear-memory score pass (scoreEndGeneric, whose
+// contract in scan.go the SIMD kernels of the batch methods implement)
+// followed by a checkpointed traceback whose memory is bounded by the
+// aligned region.
 package aligner

@@ -18,8 +18,11 @@ type End struct {
 	RefEnd, QueryEnd int
 }
 
-// scoreEndFunc is the score pass used by Native. Faster kernels replace it
-// at init (see dispatch*.go); tests compare every kernel to scoreEndGeneric.
+// scoreEndFunc is the score pass of Native's single-pair methods (Score,
+// Align): always scoreEndGeneric, since one pair would fill one SIMD lane
+// of 32. The SIMD kernels serve the batch methods (scoreBatch). It is a
+// variable only so that a test can plant a faulty pass and check that the
+// traceback catches it.
 var scoreEndFunc = scoreEndGeneric
 
 // scoreEndGeneric is the reference score pass in linear memory. It defines

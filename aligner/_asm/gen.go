@@ -1,6 +1,8 @@
 // Command gen writes ../kernel_amd64.s, the inter-sequence Smith-Waterman
-// score kernels of package aligner (see ../kernel.go for the algorithm and
-// ../kernel_amd64.go for the argument layout).
+// kernels of package aligner (the algorithm is described in
+// ../kernel_inter_amd64.go and ../kernel_trace_amd64.go), and
+// ../kernel_layout_amd64.go, the Go declarations of the argument block and
+// lane state the assembly reads.
 //
 // It is a plain Go program without dependencies: each kernel is emitted from
 // one description, parameterised by instruction set (AVX2 or AVX-512BW),
@@ -14,40 +16,136 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
+	"go/format"
 	"log"
 	"os"
 )
 
-// Offsets of interArgs and interState fields (checked by a test in the
-// aligner package).
-const (
-	argProf    = 0
-	argPStride = 8
-	argCodes   = 16
-	argRef     = 24
-	argRows    = 32
-	argH       = 40
-	argF       = 48
-	argNblk    = 56
-	argSt      = 64
-	argTr      = 72 // trace kernels: flags of cell (1,1)
-	argTrRow   = 80 // bytes per row of flags
+// The argument block and the per-lane state the kernels read, defined once
+// here: gen writes the Go declarations (../kernel_layout_amd64.go) and the
+// assembly's offsets from these tables, so the two cannot disagree.
+// TestInterLayout checks that Go lays the structs out at these offsets.
 
-	stGMax   = 0
-	stInMax  = 64
-	stCol0H  = 128
-	stDown   = 192
-	stEndRow = 256
-	stEndCol = 320
-	stOpen   = 384
-	stExt    = 448
-	stOxe    = 512
-	stOne    = 576
-	stZero   = 640
-	stH0     = 704 // four vectors: H(i+r, 0) of the rows of a group
+// field is one member of a generated struct: a pointer-sized word or an
+// array of 64-byte vectors.
+type field struct {
+	name, typ string // Go name and type
+	off       int    // byte offset, filled by layout
+	size      int    // bytes
+	doc       string
+}
 
-	unroll = 4 // columns per loop iteration (interUnroll in Go)
+var argFields = []field{
+	{name: "prof", typ: "unsafe.Pointer", size: 8, doc: "profile rows (or VPERMW tables) by reference code"},
+	{name: "pstride", typ: "uintptr", size: 8, doc: "bytes between two profile rows"},
+	{name: "codes", typ: "unsafe.Pointer", size: 8, doc: "query code vectors by column (VPERMW kernels)"},
+	{name: "ref", typ: "unsafe.Pointer", size: 8, doc: "reference codes of rows 1..rows"},
+	{name: "rows", typ: "uintptr", size: 8, doc: "reference length - 1"},
+	{name: "h", typ: "unsafe.Pointer", size: 8, doc: "H vectors of columns 1.., updated in place"},
+	{name: "f", typ: "unsafe.Pointer", size: 8, doc: "F vectors of columns 1.., updated in place"},
+	{name: "nblk", typ: "uintptr", size: 8, doc: "interior columns / interUnroll"},
+	{name: "st", typ: "*interState", size: 8, doc: "per-lane state"},
+	{name: "tr", typ: "unsafe.Pointer", size: 8, doc: "trace kernels: flags of cell (1,1), then by row"},
+	{name: "trRow", typ: "uintptr", size: 8, doc: "trace kernels: bytes per row of flags"},
+}
+
+var stateFields = []field{
+	{name: "gMax", typ: "[64]byte", size: 64, doc: "best H so far (first row and column included)"},
+	{name: "inMax", typ: "[64]byte", size: 64, doc: "best interior H (rows and columns >= 1)"},
+	{name: "col0H", typ: "[64]byte", size: 64, doc: "H(i,0) of the last row"},
+	{name: "down", typ: "[64]byte", size: 64, doc: "all ones where dir(i,0) is a vertical gap"},
+	{name: "endRow", typ: "[64]byte", size: 64, doc: "first cell holding gMax, by lane (unsigned)"},
+	{name: "endCol", typ: "[64]byte", size: 64, doc: ""},
+	{name: "open", typ: "[64]byte", size: 64, doc: "broadcast constants"},
+	{name: "ext", typ: "[64]byte", size: 64, doc: ""},
+	{name: "oxe", typ: "[64]byte", size: 64, doc: "open ^ ext"},
+	{name: "one", typ: "[64]byte", size: 64, doc: ""},
+	{name: "zero", typ: "[64]byte", size: 64, doc: ""},
+	{name: "h0", typ: "[4][64]byte", size: 256, doc: "scratch: H(i,0) of the rows of a group"},
+	{name: "bias", typ: "[64]byte", size: 64, doc: "8-bit kernels: the substitution bias, broadcast"},
+}
+
+// layout assigns sequential offsets (every field is a multiple of 8 bytes,
+// so Go adds no padding) and returns the offset of each field by name.
+func layout(fs []field) map[string]int {
+	m := map[string]int{}
+	off := 0
+	for i := range fs {
+		fs[i].off = off
+		m[fs[i].name] = off
+		off += fs[i].size
+	}
+	return m
+}
+
+var (
+	argOff = layout(argFields)
+	stOff  = layout(stateFields)
+
+	argProf    = argOff["prof"]
+	argPStride = argOff["pstride"]
+	argCodes   = argOff["codes"]
+	argRef     = argOff["ref"]
+	argRows    = argOff["rows"]
+	argH       = argOff["h"]
+	argF       = argOff["f"]
+	argNblk    = argOff["nblk"]
+	argSt      = argOff["st"]
+	argTr      = argOff["tr"]
+	argTrRow   = argOff["trRow"]
+
+	stGMax   = stOff["gMax"]
+	stInMax  = stOff["inMax"]
+	stCol0H  = stOff["col0H"]
+	stDown   = stOff["down"]
+	stEndRow = stOff["endRow"]
+	stEndCol = stOff["endCol"]
+	stOpen   = stOff["open"]
+	stExt    = stOff["ext"]
+	stOxe    = stOff["oxe"]
+	stOne    = stOff["one"]
+	stZero   = stOff["zero"]
+	stH0     = stOff["h0"]
+	stBias   = stOff["bias"]
 )
+
+// unroll is the number of columns per loop iteration (interUnroll in Go).
+const unroll = 4
+
+// goLayout is the Go file declaring the generated structs and their
+// offsets.
+func goLayout() []byte {
+	var b bytes.Buffer
+	b.WriteString("// Code generated by aligner/_asm/gen.go. DO NOT EDIT.\n\n//go:build amd64 && !noasm\n\npackage aligner\n\nimport \"unsafe\"\n")
+	decl := func(name, doc string, fs []field) {
+		fmt.Fprintf(&b, "\n// %s\ntype %s struct {\n", doc, name)
+		for _, f := range fs {
+			c := ""
+			if f.doc != "" {
+				c = " // " + f.doc
+			}
+			fmt.Fprintf(&b, "\t%s %s%s\n", f.name, f.typ, c)
+		}
+		b.WriteString("}\n")
+	}
+	decl("interArgs", "interArgs is the argument block of the assembly kernels in kernel_amd64.s.", argFields)
+	decl("interState", "interState holds the per-lane state the kernels read and update, as\n// 64-byte vectors (the AVX2 kernels use the first 32 bytes).", stateFields)
+	b.WriteString("\n// interLayout lists the byte offset the assembly uses for each field\n// (TestInterLayout compares them with unsafe.Offsetof).\nvar interLayout = map[string]uintptr{\n")
+	for _, g := range []struct {
+		prefix string
+		fs     []field
+	}{{"args.", argFields}, {"state.", stateFields}} {
+		for _, f := range g.fs {
+			fmt.Fprintf(&b, "\t%q: %d,\n", g.prefix+f.name, f.off)
+		}
+	}
+	b.WriteString("}\n")
+	src, err := format.Source(b.Bytes())
+	if err != nil {
+		log.Fatal(err)
+	}
+	return src
+}
 
 type kernel struct {
 	name   string
@@ -560,7 +658,8 @@ func (g *gen) kernel() {
 }
 
 func main() {
-	out := flag.String("out", "../kernel_amd64.s", "output file")
+	out := flag.String("out", "../kernel_amd64.s", "assembly output file")
+	goOut := flag.String("goout", "../kernel_layout_amd64.go", "Go layout output file")
 	flag.Parse()
 	kernels := []kernel{
 		{name: "interAVX512W16", avx512: true, w: 16, perm: true, rows: 3},
@@ -580,6 +679,9 @@ func main() {
 		all.Write(g.buf.Bytes())
 	}
 	if err := os.WriteFile(*out, all.Bytes(), 0o644); err != nil {
+		log.Fatal(err)
+	}
+	if err := os.WriteFile(*goOut, goLayout(), 0o644); err != nil {
 		log.Fatal(err)
 	}
 }
