@@ -71,6 +71,17 @@ func scoreBatch(p *Profile, qs [][]uint8, out []End, scoreOnly bool) {
 	}
 }
 
+// scoreMany sets out[r][i] to the score of qs[i] against profiles[r], all
+// prepared with scoring s: with SIMD, 8-bit lanes and one query profile
+// per batch for all references.
+func scoreMany(s *Scoring, profiles []*Profile, qs [][]uint8, out [][]int64) {
+	if k := batchKernel; k != nil {
+		scoreManySIMD(k, s, profiles, qs, out)
+		return
+	}
+	scoreManyGeneric(profiles, qs, out)
+}
+
 func currentKernel() string {
 	if k := batchKernel; k != nil {
 		return k.name

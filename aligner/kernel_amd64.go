@@ -30,3 +30,9 @@ func interAVX512W16Score(a *interArgs)
 
 //go:noescape
 func interAVX2W16Score(a *interArgs)
+
+//go:noescape
+func interAVX512W8Score(a *interArgs)
+
+//go:noescape
+func interAVX2W8Score(a *interArgs)

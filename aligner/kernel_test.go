@@ -60,6 +60,10 @@ func checkKernels(t *testing.T, s *Scoring, name string, ref []byte, queries [][
 		scoreBatch(p, qs, got, false)
 		scores := make([]End, len(qs))
 		scoreBatch(p, qs, scores, true)
+		// The scan pass (8-bit lanes first), with the reference twice so
+		// that the shared query profile serves two references.
+		many := [][]int64{make([]int64, len(qs)), make([]int64, len(qs))}
+		scoreMany(s, []*Profile{p, p}, qs, many)
 		restore()
 		for i := range qs {
 			if got[i] != want[i] {
@@ -69,6 +73,12 @@ func checkKernels(t *testing.T, s *Scoring, name string, ref []byte, queries [][
 			if scores[i].Score != want[i].Score {
 				t.Fatalf("%s: kernel %s, score only, query %d (%d aa vs %d aa ref, open %d ext %d scale %d): score %d, want %d",
 					name, k, i, len(qs[i]), len(ref), s.Open, s.Extend, s.Scale, scores[i].Score, want[i].Score)
+			}
+			for r := range many {
+				if many[r][i] != want[i].Score {
+					t.Fatalf("%s: kernel %s, scoreMany reference %d, query %d (%d aa vs %d aa ref, open %d ext %d scale %d): score %d, want %d\nref   %q\nquery %q",
+						name, k, r, i, len(qs[i]), len(ref), s.Open, s.Extend, s.Scale, many[r][i], want[i].Score, ref, queries[i])
+				}
 			}
 		}
 	}

@@ -150,7 +150,7 @@ func goLayout() []byte {
 type kernel struct {
 	name   string
 	avx512 bool
-	w      int  // lane width in bits
+	w      int  // lane width in bits: 8 (unsigned, biased; score only), 16 or 32
 	perm   bool // substitution scores by VPERMW of query codes (else profile loads)
 	rows   int  // reference rows per pass over the columns
 	trace  bool // also store per-cell traceback flags (16-bit only)
@@ -632,6 +632,146 @@ func (g *gen) group(R int) {
 	g.i("SUBQ $%d, CX", R)
 }
 
+// group8 emits R reference rows of the 8-bit score kernel. Lanes are
+// unsigned bytes: H, E and F are clamped at 0 by saturating subtraction, and
+// the profile holds each substitution score plus the bias (st.bias), so
+// the diagonal candidate is (H(i-1,j-1) +sat sub') -sat bias: clamped at 0,
+// and at 255-bias when the sum saturates. A lane whose maximum reaches
+// 255-bias may be wrong and is rescored with 16-bit lanes; below that no
+// addition saturated, so every value is exact (kernel_w8_amd64.go).
+//
+// Registers: as group, without the column counters of the end and trace
+// kernels; the profile pointers of the rows are R11, R14, R13 and DX.
+func (g *gen) group8(R int) {
+	k := g.k
+	vb := g.vb()
+	next := 0
+	alloc := func() int { next++; return next - 1 }
+	var open, ext, bias, zero any = st(stOpen), st(stExt), st(stBias), st(stZero)
+	if k.avx512 {
+		open, ext, bias = alloc(), alloc(), alloc()
+		g.load(st(stOpen), open.(int))
+		g.load(st(stExt), ext.(int))
+		g.load(st(stBias), bias.(int))
+	}
+	f, htmp := alloc(), alloc()
+	prof := []string{"R11", "R14", "R13", "DX"}[:R]
+	e, hmo, diag, rowMax, d := make([]int, R), make([]int, R), make([]int, R), make([]int, R), make([]int, R)
+	for q := range R {
+		e[q], hmo[q], diag[q], rowMax[q], d[q] = alloc(), alloc(), alloc(), alloc(), alloc()
+	}
+	if limit := map[bool]int{true: 32, false: 16}[k.avx512]; next > limit {
+		panic(fmt.Sprintf("%s: %d rows need %d vector registers", k.name, R, next))
+	}
+	op := func(ins string, b any, a, dst int) { g.i("%s %s, %s, %s", ins, g.op(b), g.op(a), g.op(dst)) }
+
+	// Profile rows of the R reference residues; column 0 goes to d[q].
+	for q := range R {
+		g.i("MOVBQZX %d(SI), AX", q)
+		g.i("IMULQ %d(DI), AX", argPStride)
+		g.i("ADDQ %d(DI), AX", argProf)
+		g.i("MOVQ AX, %s", prof[q])
+		g.load("(AX)", d[q])
+		g.i("ADDQ $%d, %s", vb, prof[q])
+	}
+
+	// Column 0 (water's first-column recurrence, as in group), on clamped
+	// values: with fnew+ = max(fnew, 0) and res+ = max(res, 0),
+	// H0 = max(res+, fnew+) and down = fnew+ != 0 && fnew+ >= res+.
+	col0, down := htmp, f
+	g.load(st(stCol0H), col0)
+	g.load(st(stDown), down)
+	for q := range R {
+		pen, fnew, res, tmp := rowMax[q], e[q], d[q], hmo[q]
+		if k.avx512 {
+			g.i("VPANDQ %s, %s, %s", st(stOxe), g.op(down), g.op(pen))
+			g.i("VPXORQ %s, %s, %s", st(stOpen), g.op(pen), g.op(pen))
+		} else {
+			g.i("VPAND %s, %s, %s", st(stOxe), g.op(down), g.op(pen))
+			g.i("VPXOR %s, %s, %s", st(stOpen), g.op(pen), g.op(pen))
+		}
+		op("VPSUBUSB", bias, res, res)
+		op("VPSUBUSB", pen, col0, fnew)
+		g.mov(col0, diag[q]) // H(i-1, 0): the diagonal of column 1
+		op("VPMAXUB", res, fnew, tmp)
+		if k.avx512 {
+			g.i("VPCMPEQB %s, %s, K2", g.op(tmp), g.op(fnew))
+			g.i("VPTESTMB %s, %s, K3", g.op(fnew), g.op(fnew))
+			g.i("KANDQ K2, K3, K3")
+			g.i("VPMOVM2B K3, %s", g.op(down))
+		} else {
+			op("VPCMPEQB", tmp, fnew, down) // fnew+ >= res+
+			op("VPCMPEQB", zero, fnew, res) // fnew+ == 0
+			op("VPANDN", down, res, down)   // and not
+		}
+		g.mov(tmp, col0)
+		g.store(col0, st(stH0+64*q))
+		op("VPSUBUSB", pen, col0, e[q])
+		op("VPSUBUSB", open, col0, hmo[q])
+		if k.avx512 {
+			g.i("VPXORQ %s, %s, %s", g.op(rowMax[q]), g.op(rowMax[q]), g.op(rowMax[q]))
+		} else {
+			g.i("VPXOR %s, %s, %s", g.op(rowMax[q]), g.op(rowMax[q]), g.op(rowMax[q]))
+		}
+	}
+	g.store(col0, st(stCol0H))
+	g.store(down, st(stDown))
+
+	// Interior columns, unroll at a time: per column, R cells down.
+	g.i("MOVQ %d(DI), R9", argH)
+	g.i("MOVQ %d(DI), R10", argF)
+	g.i("MOVQ %d(DI), R12", argNblk)
+	loop := g.newLabel("cols")
+	g.label(loop)
+	for c := range unroll {
+		off := c * vb
+		for q := range R {
+			op("VPADDUSB", fmt.Sprintf("%d(%s)", off, prof[q]), diag[q], d[q])
+			op("VPSUBUSB", bias, d[q], d[q])
+		}
+		g.load(fmt.Sprintf("%d(R9)", off), diag[0]) // H(i-1,j): next diagonal of row 0
+		g.load(fmt.Sprintf("%d(R10)", off), f)      // F(i,j)
+		for q := range R {
+			h := htmp
+			if q+1 < R {
+				h = diag[q+1]
+			}
+			op("VPMAXUB", f, d[q], d[q])
+			op("VPSUBUSB", ext, e[q], e[q]) // E = max(E - ext, H(i,j-1) - open)
+			op("VPMAXUB", hmo[q], e[q], e[q])
+			op("VPMAXUB", e[q], d[q], h) // H = max(diag + sub, F, E, 0)
+			op("VPSUBUSB", open, h, hmo[q])
+			op("VPSUBUSB", ext, f, f) // F(i+1,j) = max(F - ext, H - open)
+			op("VPMAXUB", hmo[q], f, f)
+			op("VPMAXUB", h, rowMax[q], rowMax[q])
+		}
+		g.store(htmp, fmt.Sprintf("%d(R9)", off))
+		g.store(f, fmt.Sprintf("%d(R10)", off))
+	}
+	g.i("ADDQ $%d, R9", unroll*vb)
+	g.i("ADDQ $%d, R10", unroll*vb)
+	for _, p := range prof {
+		g.i("ADDQ $%d, %s", unroll*vb, p)
+	}
+	g.i("DECQ R12")
+	g.i("JNZ %s", loop)
+
+	// The maxima: gMax over column 0 and the interior, inMax.
+	gm, im := e[0], hmo[0]
+	g.load(st(stGMax), gm)
+	g.load(st(stInMax), im)
+	for q := range R {
+		op("VPMAXUB", st(stH0+64*q), gm, gm)
+		op("VPMAXUB", rowMax[q], im, im)
+	}
+	op("VPMAXUB", im, gm, gm)
+	g.store(gm, st(stGMax))
+	g.store(im, st(stInMax))
+	g.i("ADDQ $%d, SI", R)
+	g.i("ADDQ $%d, R8", R)
+	g.i("SUBQ $%d, CX", R)
+}
+
 func (g *gen) kernel() {
 	k := g.k
 	fmt.Fprintf(&g.buf, "\n// func %s(a *interArgs)\n", k.name)
@@ -645,12 +785,16 @@ func (g *gen) kernel() {
 	g.label(groups)
 	g.i("CMPQ CX, $%d", k.rows)
 	g.i("JLT %s", tail)
-	g.group(k.rows)
+	group := g.group
+	if k.w == 8 {
+		group = g.group8
+	}
+	group(k.rows)
 	g.i("JMP %s", groups)
 	g.label(tail)
 	g.i("TESTQ CX, CX")
 	g.i("JZ %s", done)
-	g.group(1)
+	group(1)
 	g.i("JMP %s", tail)
 	g.label(done)
 	g.i("VZEROUPPER")
@@ -670,6 +814,8 @@ func main() {
 		{name: "interAVX2W16Trace", w: 16, rows: 1, trace: true},
 		{name: "interAVX512W16Score", avx512: true, w: 16, perm: true, rows: 4, score: true},
 		{name: "interAVX2W16Score", w: 16, rows: 2, score: true},
+		{name: "interAVX512W8Score", avx512: true, w: 8, rows: 4, score: true},
+		{name: "interAVX2W8Score", w: 8, rows: 2, score: true},
 	}
 	var all bytes.Buffer
 	all.WriteString("// Code generated by aligner/_asm/gen.go. DO NOT EDIT.\n\n//go:build amd64 && !noasm\n\n#include \"textflag.h\"\n")
