@@ -74,6 +74,36 @@ type multiAligner interface {
 	AlignBatch(p *aligner.Profile, queries [][]byte) ([]*aligner.Alignment, error)
 }
 
+// multiScorer is implemented by engines that score many queries against
+// many references in one pass (the native engine's 8-bit scan kernels).
+type multiScorer interface {
+	ScoreMany(profiles []*aligner.Profile, queries [][]byte) ([][]int64, error)
+}
+
+var (
+	_ multiAligner = (*aligner.Native)(nil)
+	_ multiScorer  = (*aligner.Native)(nil)
+)
+
+// unitSize is the number of records per work unit when Job.BatchSize is
+// unset. The native engine scores and aligns a unit's queries per
+// reference, 32 (16-bit) or 64 (8-bit) per vector pass, so a unit should
+// hold a few dozen queries per reference; batches also sort by length, so
+// larger units pad less. The cap bounds the records in flight (a few units
+// per worker) and so the memory.
+func (job *Job) unitSize() int {
+	if job.BatchSize > 0 {
+		return job.BatchSize
+	}
+	if _, ok := job.Engine.(multiAligner); !ok || job.Assigner == nil {
+		return 64
+	}
+	return min(max(64*len(job.Assigner.refs), 64), maxUnit)
+}
+
+// maxUnit bounds the default work unit of the native engine.
+const maxUnit = 512
+
 // prealignMulti gives every valid item of a work unit the score of each
 // candidate reference and the alignment to its best one. Results equal
 // pair-by-pair alignment; on a batch error it returns nil and the items
@@ -95,7 +125,32 @@ func (job *Job) prealignMulti(ma multiAligner, items []item) []map[*Ref]PairResu
 	if len(idx) == 0 {
 		return out
 	}
-	// Score every candidate that is not the only one (best mode).
+	// Score every candidate that is not the only one (best mode): in one
+	// scan pass when every such item has the same candidates, else per
+	// reference.
+	if ms, ok := ma.(multiScorer); ok && sameCandidates(cands) {
+		var ks []int
+		var qs [][]byte
+		for k := range cands {
+			ks = append(ks, k)
+			qs = append(qs, items[idx[k]].rec.Seq)
+		}
+		refs := cands[0]
+		profiles := make([]*aligner.Profile, len(refs))
+		for i, r := range refs {
+			profiles[i] = r.Profile
+		}
+		scores, err := ms.ScoreMany(profiles, qs)
+		if err != nil {
+			return nil
+		}
+		for i, r := range refs {
+			for n, k := range ks {
+				out[idx[k]][r] = PairResult{Score: scores[i][n], Scored: true}
+			}
+		}
+		return job.alignBest(ma, items, idx, cands, out)
+	}
 	byRef := map[*Ref][]int{} // reference -> positions in idx, in order
 	var order []*Ref
 	for k, refs := range cands {
@@ -123,9 +178,33 @@ func (job *Job) prealignMulti(ma multiAligner, items []item) []map[*Ref]PairResu
 			out[idx[k]][r] = PairResult{Score: scores[n], Scored: true}
 		}
 	}
-	// Align each item to its chosen reference.
+	return job.alignBest(ma, items, idx, cands, out)
+}
+
+// sameCandidates reports whether every list of more than one candidate is
+// the same slice (best mode: the assigner's reference list), and there is
+// at least one.
+func sameCandidates(cands [][]*Ref) bool {
+	var first []*Ref
+	for _, refs := range cands {
+		switch {
+		case len(refs) < 2:
+			return false
+		case first == nil:
+			first = refs
+		case len(refs) != len(first) || &refs[0] != &first[0]:
+			return false
+		}
+	}
+	return first != nil
+}
+
+// alignBest aligns each item idx[k] to its best-scoring candidate (out
+// holds the scores of every candidate of items with several), per
+// reference in one AlignBatch call.
+func (job *Job) alignBest(ma multiAligner, items []item, idx []int, cands [][]*Ref, out []map[*Ref]PairResult) []map[*Ref]PairResult {
 	toAlign := map[*Ref][]int{}
-	order = order[:0]
+	var order []*Ref
 	for k, refs := range cands {
 		best := refs[0]
 		if len(refs) > 1 {

@@ -38,7 +38,7 @@ type Job struct {
 	// the reference does is a premature stop, not a partial.
 	CompleteProteins bool
 	Threads          int // workers; <= 0 means all CPUs
-	BatchSize        int // records per work unit; <= 0 means 64
+	BatchSize        int // records per work unit; <= 0 chooses (unitSize)
 	Skip             int // records of this run already written (resume): read, not aligned, not emitted
 	Shard, Shards    int // process only records whose ordinal % Shards == Shard-1; Shards 0 = all
 	// Copies, from Assigner.Prescan, numbers the queries of one file that
@@ -101,10 +101,7 @@ func Run(ctx context.Context, job *Job, emit func(Result) error, progress func(S
 	if threads <= 0 {
 		threads = runtime.NumCPU()
 	}
-	bs := job.BatchSize
-	if bs <= 0 {
-		bs = 64
-	}
+	bs := job.unitSize()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
