@@ -1,7 +1,6 @@
 package output
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -100,15 +99,13 @@ func encodeUnit(f Format, r *report.Record) ([]byte, error) {
 	if r.Alignment != nil {
 		size += 3 * len(r.Alignment.AlignedReference)
 	}
-	buf := bytes.NewBuffer(make([]byte, 0, size))
-	enc := json.NewEncoder(buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(r); err != nil {
+	// appendRecord writes encoding/json's bytes (encode_record.go).
+	b, err := appendRecord(make([]byte, 0, size), r)
+	if err != nil {
 		return nil, fmt.Errorf("output: encoding record %q: %w", r.Query.ID, err)
 	}
-	b := buf.Bytes() // Encode ends with "\n"; JSON strings never hold a raw newline
-	if f == JSON {
-		b = b[:len(b)-1]
+	if f == JSONL {
+		b = append(b, '\n')
 	}
 	return b, nil
 }
