@@ -366,7 +366,7 @@ func scoreBatchSIMD(ks *simdKernel, p *Profile, qs [][]uint8, out []End, scoreOn
 	// Long queries first, so each batch holds similar lengths.
 	var idx []int
 	for i, q := range qs {
-		if len(q) < 2 || !fits32(s, len(a), len(q)) {
+		if len(q) < 2 || len(q) > LongQuery || !fits32(s, len(a), len(q)) {
 			out[i] = scoreEndGeneric(p, q)
 			continue
 		}

@@ -192,7 +192,7 @@ func scoreManySIMD(ks *simdKernel, s *Scoring, profiles []*Profile, qs [][]uint8
 	}
 	var idx []int
 	for i, q := range qs {
-		if len(q) < 2 {
+		if len(q) < 2 || len(q) > LongQuery { // long queries: memory linear in the reference (long.go)
 			for _, r := range refs {
 				out[r][i] = scoreEndGeneric(profiles[r], q).Score
 			}

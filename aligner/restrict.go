@@ -77,7 +77,7 @@ func startRegion(s *Scoring, a, b []uint8, end End, budget int, w *regionWork) (
 	// Row i's states over columns lo..hi, by j - lo; the previous row's in
 	// pa, pf over plo..phi.
 	pa, pf := w.a[:0], w.f[:0]
-	plo, phi := 1, 0 // empty
+	plo, phi := ej+1, ej // empty, right of the end: row ei stops where its E dies
 	minRow, minCol := ei+1, ej+1
 	col1Row, row1Col := -1, -1 // a live state in column 1 (row 1): its row (column)
 	for i := ei; i >= 1; i-- {
@@ -212,10 +212,13 @@ func traceRegion(p *Profile, query []byte, q []uint8, end End, r0, c0 int, w *re
 	if maxSub*int64(min(ei, ej)+1)+int64(s.Open)+2*int64(s.Extend) > math.MaxInt32/2 {
 		return nil // int32 cells could overflow; the checkpointed traceback checks and refuses
 	}
-	w.h0r, w.d0r = growSlice(w.h0r, ej+1), growSlice(w.d0r, ej+1)
+	// Row 0 over columns c0..ej only (a long query's row would not fit;
+	// the walk never reads it left of c0, see dir), column 0 whole.
+	w.h0r, w.d0r = growSlice(w.h0r, cols), growSlice(w.d0r, cols)
 	w.h0c, w.d0c = growSlice(w.h0c, ei+1), growSlice(w.d0c, ei+1)
-	border(s, a[0], q[:ej+1], false, w.h0r, w.d0r)
+	borderFrom(s, a[0], q[:ej+1], false, c0, w.h0r, w.d0r)
 	border(s, q[0], a[:ei+1], true, w.h0c, w.d0c)
+	h0r := func(j int) int32 { return int32(w.h0r[j-c0]) }
 	w.h, w.d = growSlice(w.h, rows*cols), growSlice(w.d, rows*cols)
 	w.e = growSlice(w.e, cols) // F by column (vertical gaps), carried down
 	h, d, f := w.h, w.d, w.e
@@ -225,8 +228,8 @@ func traceRegion(p *Profile, query []byte, q []uint8, end End, r0, c0 int, w *re
 		o := (i - r0) * cols
 		if i == 0 {
 			for j := c0; j <= ej; j++ {
-				h[j-c0], d[j-c0] = int32(w.h0r[j]), w.d0r[j]
-				f[j-c0] = int32(w.h0r[j]) - open - ext
+				h[j-c0], d[j-c0] = h0r(j), w.d0r[j-c0]
+				f[j-c0] = h0r(j) - open - ext
 			}
 			continue
 		}
@@ -243,8 +246,8 @@ func traceRegion(p *Profile, query []byte, q []uint8, end End, r0, c0 int, w *re
 			k := j - c0
 			var diag, up int32
 			switch { // H(i-1, j-1): true in row and column 0, else 0 outside
-			case i-1 == 0:
-				diag = int32(w.h0r[j-1])
+			case i-1 == 0 && j-1 >= c0:
+				diag = h0r(j - 1)
 			case j-1 == 0:
 				diag = int32(w.h0c[i-1])
 			case i-1 >= r0 && j-1 >= c0:
@@ -254,7 +257,7 @@ func traceRegion(p *Profile, query []byte, q []uint8, end End, r0, c0 int, w *re
 			if i-1 >= r0 {
 				up, fPrev = h[o-cols+k], f[k]
 			} else if i-1 == 0 {
-				up = int32(w.h0r[j])
+				up = h0r(j)
 				fPrev = up - open - ext
 			}
 			m := diag + row[q[j]]
@@ -279,8 +282,11 @@ func traceRegion(p *Profile, query []byte, q []uint8, end End, r0, c0 int, w *re
 	outside := false
 	H := func(i, j int) int64 {
 		switch {
+		case i == 0 && j < c0:
+			outside = true
+			return 0
 		case i == 0:
-			return w.h0r[j]
+			return w.h0r[j-c0]
 		case j == 0:
 			return w.h0c[i]
 		case i < r0 || j < c0:
@@ -290,8 +296,11 @@ func traceRegion(p *Profile, query []byte, q []uint8, end End, r0, c0 int, w *re
 	}
 	dir := func(i, j int) uint8 {
 		switch {
+		case i == 0 && j < c0:
+			outside = true
+			return dirDiag
 		case i == 0:
-			return w.d0r[j]
+			return w.d0r[j-c0]
 		case j == 0:
 			return w.d0c[i]
 		case i < r0 || j < c0:

@@ -86,11 +86,13 @@ var (
 )
 
 // unitSize is the number of records per work unit when Job.BatchSize is
-// unset. The native engine scores and aligns a unit's queries per
-// reference, 32 (16-bit) or 64 (8-bit) per vector pass, so a unit should
-// hold a few dozen queries per reference; batches also sort by length, so
-// larger units pad less. The cap bounds the records in flight (a few units
-// per worker) and so the memory.
+// unset. The native engine aligns a unit's queries per reference, 32 per
+// 16-bit trace pass, so a unit should hold about 32 queries per reference
+// (name and map modes); under best mode every query is scored against every
+// reference but aligned to one, and a unit's records are mostly small
+// no_hit ones, so twice that. Batches also sort by length, so larger units
+// pad less. The cap bounds the records in flight (a few units per worker)
+// and so the memory.
 func (job *Job) unitSize() int {
 	if job.BatchSize > 0 {
 		return job.BatchSize
@@ -98,7 +100,11 @@ func (job *Job) unitSize() int {
 	if _, ok := job.Engine.(multiAligner); !ok || job.Assigner == nil {
 		return 64
 	}
-	return min(max(64*len(job.Assigner.refs), 64), maxUnit)
+	n := 32 * len(job.Assigner.refs)
+	if job.Assigner.Mode == AssignBest {
+		n *= 2
+	}
+	return min(max(n, 64), maxUnit)
 }
 
 // maxUnit bounds the default work unit of the native engine.
