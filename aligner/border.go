@@ -6,6 +6,12 @@ package aligner
 // costs the extension only when the previous cell came from a gap, as in
 // water's initialisation.
 func border[T int32 | int64](s *Scoring, c uint8, seq []uint8, column bool, h []T, d []uint8) {
+	borderFrom(s, c, seq, column, 0, h, d)
+}
+
+// borderFrom is border keeping only the cells from index from on: h[k-from]
+// and d[k-from] for k >= from (the rest are computed, not stored).
+func borderFrom[T int32 | int64](s *Scoring, c uint8, seq []uint8, column bool, from int, h []T, d []uint8) {
 	open, ext := T(s.Open), T(s.Extend)
 	gapDir := dirLeft
 	if column {
@@ -38,6 +44,8 @@ func border[T int32 | int64](s *Scoring, c uint8, seq []uint8, column bool, h []
 			prev = 0
 		}
 		prevGap = dk == gapDir
-		h[k], d[k] = prev, dk
+		if k >= from {
+			h[k-from], d[k-from] = prev, dk
+		}
 	}
 }

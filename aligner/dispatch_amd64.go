@@ -2,11 +2,7 @@
 
 package aligner
 
-import (
-	"os"
-
-	"github.com/klauspost/cpuid/v2"
-)
+import "github.com/klauspost/cpuid/v2"
 
 // simdKernels lists the kernel families this CPU can run, fastest first.
 func simdKernels() []*simdKernel {
@@ -22,26 +18,13 @@ func simdKernels() []*simdKernel {
 	return ks
 }
 
-// batchKernel is the kernel family of scoreBatch, picked once; nil means
-// the generic scalar pass. Tests switch it with useKernel.
-var batchKernel = pickKernel()
+// batchKernel is the kernel family of scoreBatch, picked once: the fastest
+// one the CPU runs (nil means the generic scalar pass). SetKernel and the
+// tests' useKernel switch it.
+var batchKernel = defaultKernel()
 
-// pickKernel chooses the fastest kernel the CPU runs, or the one named by
-// WTALIGN_KERNEL when this machine can run it (for benchmarks and
-// diagnosis; an unknown name keeps the default).
-func pickKernel() *simdKernel {
-	ks := simdKernels()
-	if name := os.Getenv("WTALIGN_KERNEL"); name != "" {
-		if name == "generic" {
-			return nil
-		}
-		for _, k := range ks {
-			if k.name == name {
-				return k
-			}
-		}
-	}
-	if len(ks) > 0 {
+func defaultKernel() *simdKernel {
+	if ks := simdKernels(); len(ks) > 0 {
 		return ks[0]
 	}
 	return nil
@@ -86,6 +69,17 @@ func scoreBatch(p *Profile, qs [][]uint8, out []End, scoreOnly bool) {
 	for i, q := range qs {
 		out[i] = scoreEndGeneric(p, q)
 	}
+}
+
+// scoreMany sets out[r][i] to the score of qs[i] against profiles[r], all
+// prepared with scoring s: with SIMD, 8-bit lanes and one query profile
+// per batch for all references.
+func scoreMany(s *Scoring, profiles []*Profile, qs [][]uint8, out [][]int64) {
+	if k := batchKernel; k != nil {
+		scoreManySIMD(k, s, profiles, qs, out)
+		return
+	}
+	scoreManyGeneric(profiles, qs, out)
 }
 
 func currentKernel() string {

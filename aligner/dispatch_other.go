@@ -19,6 +19,11 @@ func scoreBatch(p *Profile, qs [][]uint8, out []End, scoreOnly bool) {
 	}
 }
 
+// scoreMany sets out[r][i] to the score of qs[i] against profiles[r].
+func scoreMany(s *Scoring, profiles []*Profile, qs [][]uint8, out [][]int64) {
+	scoreManyGeneric(profiles, qs, out)
+}
+
 func currentKernel() string { return "generic" }
 
 // alignBatch has no SIMD traceback here: every out[i] stays nil.

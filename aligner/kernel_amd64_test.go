@@ -4,33 +4,30 @@ package aligner
 
 import (
 	"math/rand/v2"
+	"reflect"
 	"testing"
-	"unsafe"
 )
 
-// TestInterLayout checks the offsets _asm/gen.go hard-codes.
+// TestInterLayout checks that Go lays out the generated structs at the
+// offsets the generator gave the assembly, field by field.
 func TestInterLayout(t *testing.T) {
-	var a interArgs
-	var s interState
-	for _, c := range []struct {
-		name      string
-		got, want uintptr
-	}{
-		{"prof", unsafe.Offsetof(a.prof), 0}, {"pstride", unsafe.Offsetof(a.pstride), 8},
-		{"codes", unsafe.Offsetof(a.codes), 16}, {"ref", unsafe.Offsetof(a.ref), 24},
-		{"rows", unsafe.Offsetof(a.rows), 32}, {"h", unsafe.Offsetof(a.h), 40},
-		{"f", unsafe.Offsetof(a.f), 48}, {"nblk", unsafe.Offsetof(a.nblk), 56},
-		{"st", unsafe.Offsetof(a.st), 64}, {"tr", unsafe.Offsetof(a.tr), 72}, {"trRow", unsafe.Offsetof(a.trRow), 80},
-		{"gMax", unsafe.Offsetof(s.gMax), 0}, {"inMax", unsafe.Offsetof(s.inMax), 64},
-		{"col0H", unsafe.Offsetof(s.col0H), 128}, {"down", unsafe.Offsetof(s.down), 192},
-		{"endRow", unsafe.Offsetof(s.endRow), 256}, {"endCol", unsafe.Offsetof(s.endCol), 320},
-		{"open", unsafe.Offsetof(s.open), 384}, {"ext", unsafe.Offsetof(s.ext), 448},
-		{"oxe", unsafe.Offsetof(s.oxe), 512}, {"one", unsafe.Offsetof(s.one), 576},
-		{"zero", unsafe.Offsetof(s.zero), 640}, {"h0", unsafe.Offsetof(s.h0), 704},
-	} {
-		if c.got != c.want {
-			t.Errorf("offset of %s = %d, _asm/gen.go uses %d", c.name, c.got, c.want)
+	n := 0
+	for prefix, typ := range map[string]reflect.Type{"args.": reflect.TypeFor[interArgs](), "state.": reflect.TypeFor[interState]()} {
+		for i := range typ.NumField() {
+			f := typ.Field(i)
+			want, ok := interLayout[prefix+f.Name]
+			if !ok {
+				t.Errorf("%s%s has no offset in interLayout", prefix, f.Name)
+				continue
+			}
+			n++
+			if f.Offset != want {
+				t.Errorf("offset of %s%s = %d, the assembly uses %d", prefix, f.Name, f.Offset, want)
+			}
 		}
+	}
+	if n != len(interLayout) {
+		t.Errorf("interLayout has %d offsets, the structs %d fields", len(interLayout), n)
 	}
 }
 
@@ -48,6 +45,7 @@ func checkTrace(t *testing.T, s *Scoring, name string, ref []byte, queries [][]b
 	}
 	cols := (longest - 1 + interUnroll - 1) / interUnroll * interUnroll
 	fits := (len(ref)-1)*cols*16 <= traceMaxBytes
+	testKernels(t)
 	for _, k := range simdKernels() {
 		if k.k16.trace == nil {
 			continue

@@ -8,8 +8,9 @@ import (
 	"testing"
 )
 
-// TestGeneratedKernelsUpToDate regenerates kernel_amd64.s with _asm/gen.go
-// and fails when the committed file differs (the generate-check of CI).
+// TestGeneratedKernelsUpToDate regenerates kernel_amd64.s and
+// kernel_layout_amd64.go with _asm/gen.go and fails when a committed file
+// differs (the generate-check of CI).
 func TestGeneratedKernelsUpToDate(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the generator; skipped in -short mode")
@@ -18,22 +19,24 @@ func TestGeneratedKernelsUpToDate(t *testing.T) {
 	if err != nil {
 		t.Skip("no go command on PATH")
 	}
-	out := filepath.Join(t.TempDir(), "kernel_amd64.s")
-	cmd := exec.Command(gobin, "run", ".", "-out", out)
+	dir := t.TempDir()
+	cmd := exec.Command(gobin, "run", ".", "-out", filepath.Join(dir, "kernel_amd64.s"), "-goout", filepath.Join(dir, "kernel_layout_amd64.go"))
 	cmd.Dir = "_asm"
 	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go run ./_asm: %v\n%s", err, b)
 	}
-	want, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := os.ReadFile("kernel_amd64.s")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Fatal("kernel_amd64.s is stale: run `go generate ./aligner` (cd aligner/_asm && go run .) and commit it")
+	for _, name := range []string{"kernel_amd64.s", "kernel_layout_amd64.go"} {
+		want, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s is stale: run `go generate ./aligner` (or make generate) and commit it", name)
+		}
 	}
 }

@@ -75,19 +75,23 @@ func (k *interKernel) pad() int64 {
 }
 
 // simdKernel is a kernel family selectable by the dispatcher: 16-bit lanes
-// first, 32-bit lanes for the saturated ones.
+// first, 32-bit lanes for the saturated ones; 8-bit lanes for scanning
+// many references (kernel_w8_amd64.go).
 type simdKernel struct {
 	name     string
 	k16, k32 *interKernel
+	k8       *w8Kernel
 }
 
 var (
 	kernelAVX512 = &simdKernel{name: "avx512",
 		k16: &interKernel{fn: interAVX512W16, trace: interAVX512W16Trace, score: interAVX512W16Score, vb: 64, w: 2, perm: true},
-		k32: &interKernel{fn: interAVX512W32, vb: 64, w: 4}}
+		k32: &interKernel{fn: interAVX512W32, vb: 64, w: 4},
+		k8:  &w8Kernel{fn: interAVX512W8Score, vb: 64}}
 	kernelAVX2 = &simdKernel{name: "avx2",
 		k16: &interKernel{fn: interAVX2W16, trace: interAVX2W16Trace, score: interAVX2W16Score, vb: 32, w: 2},
-		k32: &interKernel{fn: interAVX2W32, vb: 32, w: 4}}
+		k32: &interKernel{fn: interAVX2W32, vb: 32, w: 4},
+		k8:  &w8Kernel{fn: interAVX2W8Score, vb: 32}}
 )
 
 // interWork is the scratch memory of one batch.
@@ -96,6 +100,8 @@ type interWork struct {
 	hBuf, fBuf, pBuf, cBuf []byte
 	tr                     []uint8 // query codes by column then lane
 	flags                  flagMem // traceback flags (trace kernels)
+	rowH                   []int64 // first row of one lane (8-bit kernels)
+	rowD                   []uint8
 }
 
 // interFree keeps scratch memory between batches. Unlike a sync.Pool it
@@ -360,7 +366,7 @@ func scoreBatchSIMD(ks *simdKernel, p *Profile, qs [][]uint8, out []End, scoreOn
 	// Long queries first, so each batch holds similar lengths.
 	var idx []int
 	for i, q := range qs {
-		if len(q) < 2 || !fits32(s, len(a), len(q)) {
+		if len(q) < 2 || len(q) > LongQuery || !fits32(s, len(a), len(q)) {
 			out[i] = scoreEndGeneric(p, q)
 			continue
 		}

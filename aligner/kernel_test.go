@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -47,7 +48,7 @@ func checkKernels(t *testing.T, s *Scoring, name string, ref []byte, queries [][
 			fromOracle = false
 		}
 	}
-	for _, k := range kernelNames() {
+	for _, k := range testKernels(t) {
 		if k == "generic" && !fromOracle {
 			continue // it would compare scoreEndGeneric with itself
 		}
@@ -59,6 +60,10 @@ func checkKernels(t *testing.T, s *Scoring, name string, ref []byte, queries [][
 		scoreBatch(p, qs, got, false)
 		scores := make([]End, len(qs))
 		scoreBatch(p, qs, scores, true)
+		// The scan pass (8-bit lanes first), with the reference twice so
+		// that the shared query profile serves two references.
+		many := [][]int64{make([]int64, len(qs)), make([]int64, len(qs))}
+		scoreMany(s, []*Profile{p, p}, qs, many)
 		restore()
 		for i := range qs {
 			if got[i] != want[i] {
@@ -69,18 +74,53 @@ func checkKernels(t *testing.T, s *Scoring, name string, ref []byte, queries [][
 				t.Fatalf("%s: kernel %s, score only, query %d (%d aa vs %d aa ref, open %d ext %d scale %d): score %d, want %d",
 					name, k, i, len(qs[i]), len(ref), s.Open, s.Extend, s.Scale, scores[i].Score, want[i].Score)
 			}
+			for r := range many {
+				if many[r][i] != want[i].Score {
+					t.Fatalf("%s: kernel %s, scoreMany reference %d, query %d (%d aa vs %d aa ref, open %d ext %d scale %d): score %d, want %d\nref   %q\nquery %q",
+						name, k, r, i, len(qs[i]), len(ref), s.Open, s.Extend, s.Scale, many[r][i], want[i].Score, ref, queries[i])
+				}
+			}
 		}
 	}
 }
 
+// testKernels returns the kernels the tests must exercise: every kernel
+// this build can run on this CPU. It fails the test when dispatch does not
+// offer one the CPU supports (expectedKernels finds them without dispatch's
+// code), so a kernel cannot go untested on a machine that has it.
+func testKernels(t testing.TB) []string {
+	t.Helper()
+	got := kernelNames()
+	for _, k := range expectedKernels(t) {
+		if !slices.Contains(got, k) {
+			t.Fatalf("this CPU supports kernel %s but dispatch offers only %v: it would go untested", k, got)
+		}
+	}
+	return got
+}
+
 func TestKernelNames(t *testing.T) {
-	names := kernelNames()
+	names := testKernels(t)
+	defer SetKernel(Kernel())
 	t.Logf("kernels on this machine: %v", names)
 	if names[0] != "generic" {
 		t.Fatalf("kernelNames()[0] = %q, want generic", names[0])
 	}
 	if _, ok := useKernel("no-such-kernel"); ok {
 		t.Fatal("useKernel accepted an unknown kernel")
+	}
+	for _, k := range []string{"generic", "avx2", "avx512", "sse4", ""} {
+		if got, want := KernelSupported(k), slices.Contains(names, k); got != want {
+			t.Errorf("KernelSupported(%q) = %v, want %v", k, got, want)
+		}
+		if err := SetKernel(k); (err == nil) != slices.Contains(names, k) {
+			t.Errorf("SetKernel(%q) = %v", k, err)
+		}
+	}
+	for _, k := range names {
+		if err := SetKernel(k); err != nil || Kernel() != k {
+			t.Errorf("SetKernel(%s): %v, Kernel() = %s", k, err, Kernel())
+		}
 	}
 }
 
@@ -220,7 +260,7 @@ func TestKernelSaturation(t *testing.T) {
 			qs = append(qs, s.Matrix.Encode(mutate(rng, seq, 30, aminoAcids)))
 			want = append(want, scoreEndGeneric(p, qs[len(qs)-1]))
 		}
-		for _, k := range kernelNames() {
+		for _, k := range testKernels(t) {
 			if k == "generic" {
 				continue
 			}
@@ -277,7 +317,7 @@ func TestAlignBatch(t *testing.T) {
 		byRef["random"] = append(byRef["random"], mutate(rng, ref, 1+rng.IntN(40), aminoAcids+"X"))
 	}
 	n := NewNative()
-	for _, k := range kernelNames() {
+	for _, k := range testKernels(t) {
 		restore, _ := useKernel(k)
 		for id, qs := range byRef {
 			p := NewProfile(s, refs[id])

@@ -11,8 +11,9 @@ import (
 // with memory bounded by the aligned region instead of the whole matrix.
 //
 // It runs in three steps:
-//  1. a score pass (scoreEndFunc, linear memory, SIMD when available) finds
-//     water's score and the first best cell (RefEnd, QueryEnd);
+//  1. a score pass (scoreEndGeneric, linear memory; the batch methods use
+//     the SIMD kernels instead) finds water's score and the first best
+//     cell (RefEnd, QueryEnd);
 //  2. a forward pass over the prefix rectangle [0..RefEnd]x[0..QueryEnd]
 //     keeps H and F of one row every K rows (K about sqrt of the rows);
 //  3. water's traceback (walkFrom) runs on blocks of K rows of H and

@@ -114,6 +114,9 @@ func (n *Native) traceEnd(p *Profile, query []byte, q []uint8, end End) (*Alignm
 	if end.RefEnd < 0 || end.RefEnd >= len(p.Codes) || end.QueryEnd < 0 || end.QueryEnd >= len(q) {
 		return nil, fmt.Errorf("aligner: score pass returned end cell (%d,%d) outside %dx%d", end.RefEnd, end.QueryEnd, len(p.Codes), len(q))
 	}
+	if al, ok, err := n.traceLong(p, query, q, end); ok {
+		return al, err
+	}
 	w, _ := n.work.Get().(*traceWork)
 	if w == nil {
 		w = new(traceWork)

@@ -72,8 +72,17 @@ func checkPair(t *testing.T, s *Scoring, name string, ref, query []byte) {
 	if got := scoreEndGeneric(p, q); got != wantEnd {
 		t.Fatalf("%s: scoreEndGeneric = %+v, want %+v", name, got, wantEnd)
 	}
-	if got := scoreEndFunc(p, q); got != wantEnd {
-		t.Fatalf("%s: scoreEndFunc = %+v, want %+v", name, got, wantEnd)
+	// The batch methods with the selected kernel, on a batch of one.
+	got, err := NewNative().AlignBatch(p, [][]byte{query})
+	if err == nil {
+		err = sameAlignment(got[0], want)
+	}
+	if err != nil {
+		t.Fatalf("%s (open %d ext %d scale %d, ref %q query %q): AlignBatch (kernel %s): %v",
+			name, s.Open, s.Extend, s.Scale, ref, query, Kernel(), err)
+	}
+	if got, err := NewNative().ScoreBatch(p, [][]byte{query}); err != nil || got[0] != want.Score {
+		t.Fatalf("%s: ScoreBatch (kernel %s) = %v, %v; want %d", name, Kernel(), got, err, want.Score)
 	}
 	for _, e := range testEngines(la * lb) {
 		got, err := e.Align(p, query)

@@ -18,8 +18,11 @@ type End struct {
 	RefEnd, QueryEnd int
 }
 
-// scoreEndFunc is the score pass used by Native. Faster kernels replace it
-// at init (see dispatch*.go); tests compare every kernel to scoreEndGeneric.
+// scoreEndFunc is the score pass of Native's single-pair methods (Score,
+// Align): always scoreEndGeneric, since one pair would fill one SIMD lane
+// of 32. The SIMD kernels serve the batch methods (scoreBatch). It is a
+// variable only so that a test can plant a faulty pass and check that the
+// traceback catches it.
 var scoreEndFunc = scoreEndGeneric
 
 // scoreEndGeneric is the reference score pass in linear memory. It defines
@@ -57,7 +60,18 @@ var scoreEndFunc = scoreEndGeneric
 // The per-cell values only depend on cells above and to the left, so a
 // kernel may use any order (water fills column by column) as long as it
 // reports the first maximum in row-major order.
+//
+// Queries longer than LongQuery are scored by scoreEndColumns, in memory
+// linear in the reference's length (long.go).
 func scoreEndGeneric(p *Profile, q []uint8) End {
+	if len(q) > LongQuery {
+		return scoreEndColumns(p, q)
+	}
+	return scoreEndRows(p, q)
+}
+
+// scoreEndRows is scoreEndGeneric row by row, with a query profile.
+func scoreEndRows(p *Profile, q []uint8) End {
 	s := p.Scoring
 	a := p.Codes
 	la, lb := len(a), len(q)

@@ -96,10 +96,9 @@ func BenchmarkAlignBatch(b *testing.B) {
 	})
 }
 
-// BenchmarkProteomeScan scores the whole K-12 proteome (4,298 proteins)
-// against each of the 38 K-12 wild types: the score pass of
-// `wtalign align --assign best` on one genome.
-func BenchmarkProteomeScan(b *testing.B) {
+// proteome loads the K-12 proteome (4,298 proteins) and the 38 K-12 wild
+// types, and the cells of scoring every protein against every wild type.
+func proteome(b *testing.B) ([]*aligner.Profile, [][]byte, float64) {
 	refs, err := ReadFASTA("../testdata/pairs/ref_ecoli_k12_mg1655.faa")
 	if err != nil {
 		b.Fatal(err)
@@ -124,6 +123,14 @@ func BenchmarkProteomeScan(b *testing.B) {
 		profiles[i] = aligner.NewProfile(s, r.Seq)
 		cells += float64(len(r.Seq)) * qlen
 	}
+	return profiles, qs, cells
+}
+
+// BenchmarkProteomeScan scores the whole K-12 proteome against each of
+// the 38 K-12 wild types with ScoreBatch (16-bit lanes), one wild type at
+// a time.
+func BenchmarkProteomeScan(b *testing.B) {
+	profiles, qs, cells := proteome(b)
 	n := aligner.NewNative()
 	eachKernel(b, cells, func(b *testing.B) {
 		if aligner.Kernel() == "generic" && !testing.Short() {
@@ -136,3 +143,23 @@ func BenchmarkProteomeScan(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkProteomeScanMany is the same scan through ScoreMany (8-bit
+// lanes, one query profile for all wild types), in work units of -scan.unit
+// proteins as the pipeline hands them over.
+func BenchmarkProteomeScanMany(b *testing.B) {
+	profiles, qs, cells := proteome(b)
+	n := aligner.NewNative()
+	eachKernel(b, cells, func(b *testing.B) {
+		if aligner.Kernel() == "generic" && !testing.Short() {
+			b.Skip("generic takes minutes per iteration; run with -short to include it")
+		}
+		for lo := 0; lo < len(qs); lo += *scanUnit {
+			if _, err := n.ScoreMany(profiles, qs[lo:min(lo+*scanUnit, len(qs))]); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+var scanUnit = flag.Int("scan.unit", 512, "proteins per ScoreMany call in BenchmarkProteomeScanMany")

@@ -1,13 +1,13 @@
 package output
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/wtalign/wtalign/report"
 )
@@ -131,24 +131,35 @@ func encodeUnit(f Format, r *report.Record, toolVersion string) ([]byte, error) 
 	case HAMRonization:
 		return hamronizationRows(r, toolVersion), nil
 	}
-	// Size the buffer for the record (the aligned strings dominate) so the
-	// encoder does not regrow it several times per record.
-	size := 2048 + 64*len(r.Mutations)
-	if r.Alignment != nil {
-		size += 3 * len(r.Alignment.AlignedReference)
-	}
-	buf := bytes.NewBuffer(make([]byte, 0, size))
-	enc := json.NewEncoder(buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(r); err != nil {
+	// Encode into a pooled buffer and copy the bytes out once: one
+	// allocation of the record's exact size, as encoding/json does.
+	bp := encBufs.Get().(*[]byte)
+	b, err := appendRecord((*bp)[:0], r)
+	if err != nil {
+		encBufs.Put(bp)
 		return nil, fmt.Errorf("output: encoding record %q: %w", r.Query.ID, err)
 	}
-	b := buf.Bytes() // Encode ends with "\n"; JSON strings never hold a raw newline
-	if f == JSON {
-		b = b[:len(b)-1]
+	n := len(b)
+	if f == JSONL {
+		n++
 	}
-	return b, nil
+	unit := make([]byte, n)
+	copy(unit, b)
+	if cap(b) <= maxPooledBuf {
+		*bp = b
+		encBufs.Put(bp)
+	}
+	if f == JSONL {
+		unit[n-1] = '\n'
+	}
+	return unit, nil
 }
+
+// encBufs holds encoding buffers; one grown past maxPooledBuf (a record of
+// a very long protein) is left to the collector.
+var encBufs = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }}
+
+const maxPooledBuf = 1 << 20
 
 func tsvRows(r *report.Record) []byte {
 	cells := make([]string, 0, len(TSVColumns))

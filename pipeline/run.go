@@ -46,7 +46,7 @@ type Job struct {
 	// MaxLength, when > 0, is the longest query accepted (fasta.ErrTooLong).
 	MaxLength     int
 	Threads       int // workers; <= 0 means GOMAXPROCS
-	BatchSize     int // records per work unit; <= 0 means 64
+	BatchSize     int // records per work unit; <= 0 chooses (unitSize)
 	Skip          int // records of this run already written (resume): read, not aligned, not emitted
 	Shard, Shards int // process only records whose ordinal % Shards == Shard-1; Shards 0 or 1 = all
 	// Copies, from Assigner.Prescan, numbers the queries of one file that
@@ -114,6 +114,9 @@ type batch struct {
 	items []item
 	err   error // fatal read error after the items
 	res   []Result
+	// skipped: the run was cancelled before a worker took the batch; it
+	// and every batch after it are not emitted.
+	skipped bool
 }
 
 // Run executes job and calls emit for every record in input order. emit
@@ -125,10 +128,8 @@ func Run(ctx context.Context, job *Job, emit func(Result) error, progress func(S
 	if threads <= 0 {
 		threads = runtime.GOMAXPROCS(0)
 	}
-	bs := job.BatchSize
-	if bs <= 0 {
-		bs = 64
-	}
+	bs := job.unitSize()
+	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
@@ -151,6 +152,13 @@ func Run(ctx context.Context, job *Job, emit func(Result) error, progress func(S
 			ba, batched := job.Engine.(aligner.PairEngine)
 			ma, multi := job.Engine.(aligner.BatchEngine)
 			for b := range todo {
+				if ctx.Err() != nil {
+					// Cancelled or failed: finish no more work, so that a
+					// cancel takes effect within the units already running.
+					b.skipped = true
+					done <- b
+					continue
+				}
 				b.res = make([]Result, len(b.items))
 				var pre []map[*Ref]pairResult
 				if batched {
@@ -186,6 +194,7 @@ func Run(ctx context.Context, job *Job, emit func(Result) error, progress func(S
 	pending := map[int]*batch{}
 	next := 0
 	var emitErr, fatal error
+	stopped := false // a skipped batch was reached: emit nothing after it
 	for b := range done {
 		pending[b.seq] = b
 		for {
@@ -195,7 +204,10 @@ func Run(ctx context.Context, job *Job, emit func(Result) error, progress func(S
 			}
 			delete(pending, next)
 			next++
-			if emitErr == nil && fatal == nil {
+			if cur.skipped {
+				stopped = true
+			}
+			if emitErr == nil && fatal == nil && !stopped {
 				for _, r := range cur.res {
 					if err := emit(r); err != nil {
 						emitErr = err
@@ -232,6 +244,8 @@ func Run(ctx context.Context, job *Job, emit func(Result) error, progress func(S
 		return st, fatal
 	case readErr != nil:
 		return st, readErr
+	case stopped || parent.Err() != nil && st.Emitted < readCount:
+		return st, parent.Err()
 	}
 	return st, nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"testing"
 
 	"github.com/wtalign/wtalign/report"
@@ -113,5 +114,33 @@ func TestRunCallsOnRealVariants(t *testing.T) {
 		if rec.Status != "mutant" || rec.Reference.Gene != "gyrA" {
 			t.Errorf("%s: status %s gene %s", rec.Query.ID, rec.Status, rec.Reference.Gene)
 		}
+	}
+}
+
+// TestRunCancelStopsWork: a cancel stops the run within the work units
+// already running (the service's cancel and SIGTERM rely on it): Run
+// returns context.Canceled, the records it emitted are the first ones in
+// order, and far fewer than the input holds.
+func TestRunCancelStopsWork(t *testing.T) {
+	job := skipJob(t, AssignBest, proteome)
+	job.BatchSize = 16
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	n := 0
+	st, err := Run(ctx, job, func(r Result) error {
+		if r.Ordinal != n {
+			t.Fatalf("record %d has ordinal %d", n, r.Ordinal)
+		}
+		n++
+		if n == 16 {
+			cancel()
+		}
+		return nil
+	}, nil)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err %v, want context.Canceled", err)
+	}
+	if n != st.Emitted || n > 16*(2*2+4) {
+		t.Fatalf("emitted %d records (stats %d) after the cancel at 16", n, st.Emitted)
 	}
 }

@@ -1,6 +1,8 @@
 // Command gen writes ../kernel_amd64.s, the inter-sequence Smith-Waterman
-// score kernels of package aligner (see ../kernel.go for the algorithm and
-// ../kernel_amd64.go for the argument layout).
+// kernels of package aligner (the algorithm is described in
+// ../kernel_inter_amd64.go and ../kernel_trace_amd64.go), and
+// ../kernel_layout_amd64.go, the Go declarations of the argument block and
+// lane state the assembly reads.
 //
 // It is a plain Go program without dependencies: each kernel is emitted from
 // one description, parameterised by instruction set (AVX2 or AVX-512BW),
@@ -14,45 +16,141 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
+	"go/format"
 	"log"
 	"os"
 )
 
-// Offsets of interArgs and interState fields (checked by a test in the
-// aligner package).
-const (
-	argProf    = 0
-	argPStride = 8
-	argCodes   = 16
-	argRef     = 24
-	argRows    = 32
-	argH       = 40
-	argF       = 48
-	argNblk    = 56
-	argSt      = 64
-	argTr      = 72 // trace kernels: flags of cell (1,1)
-	argTrRow   = 80 // bytes per row of flags
+// The argument block and the per-lane state the kernels read, defined once
+// here: gen writes the Go declarations (../kernel_layout_amd64.go) and the
+// assembly's offsets from these tables, so the two cannot disagree.
+// TestInterLayout checks that Go lays the structs out at these offsets.
 
-	stGMax   = 0
-	stInMax  = 64
-	stCol0H  = 128
-	stDown   = 192
-	stEndRow = 256
-	stEndCol = 320
-	stOpen   = 384
-	stExt    = 448
-	stOxe    = 512
-	stOne    = 576
-	stZero   = 640
-	stH0     = 704 // four vectors: H(i+r, 0) of the rows of a group
+// field is one member of a generated struct: a pointer-sized word or an
+// array of 64-byte vectors.
+type field struct {
+	name, typ string // Go name and type
+	off       int    // byte offset, filled by layout
+	size      int    // bytes
+	doc       string
+}
 
-	unroll = 4 // columns per loop iteration (interUnroll in Go)
+var argFields = []field{
+	{name: "prof", typ: "unsafe.Pointer", size: 8, doc: "profile rows (or VPERMW tables) by reference code"},
+	{name: "pstride", typ: "uintptr", size: 8, doc: "bytes between two profile rows"},
+	{name: "codes", typ: "unsafe.Pointer", size: 8, doc: "query code vectors by column (VPERMW kernels)"},
+	{name: "ref", typ: "unsafe.Pointer", size: 8, doc: "reference codes of rows 1..rows"},
+	{name: "rows", typ: "uintptr", size: 8, doc: "reference length - 1"},
+	{name: "h", typ: "unsafe.Pointer", size: 8, doc: "H vectors of columns 1.., updated in place"},
+	{name: "f", typ: "unsafe.Pointer", size: 8, doc: "F vectors of columns 1.., updated in place"},
+	{name: "nblk", typ: "uintptr", size: 8, doc: "interior columns / interUnroll"},
+	{name: "st", typ: "*interState", size: 8, doc: "per-lane state"},
+	{name: "tr", typ: "unsafe.Pointer", size: 8, doc: "trace kernels: flags of cell (1,1), then by row"},
+	{name: "trRow", typ: "uintptr", size: 8, doc: "trace kernels: bytes per row of flags"},
+}
+
+var stateFields = []field{
+	{name: "gMax", typ: "[64]byte", size: 64, doc: "best H so far (first row and column included)"},
+	{name: "inMax", typ: "[64]byte", size: 64, doc: "best interior H (rows and columns >= 1)"},
+	{name: "col0H", typ: "[64]byte", size: 64, doc: "H(i,0) of the last row"},
+	{name: "down", typ: "[64]byte", size: 64, doc: "all ones where dir(i,0) is a vertical gap"},
+	{name: "endRow", typ: "[64]byte", size: 64, doc: "first cell holding gMax, by lane (unsigned)"},
+	{name: "endCol", typ: "[64]byte", size: 64, doc: ""},
+	{name: "open", typ: "[64]byte", size: 64, doc: "broadcast constants"},
+	{name: "ext", typ: "[64]byte", size: 64, doc: ""},
+	{name: "oxe", typ: "[64]byte", size: 64, doc: "open ^ ext"},
+	{name: "one", typ: "[64]byte", size: 64, doc: ""},
+	{name: "zero", typ: "[64]byte", size: 64, doc: ""},
+	{name: "h0", typ: "[4][64]byte", size: 256, doc: "scratch: H(i,0) of the rows of a group"},
+	{name: "bias", typ: "[64]byte", size: 64, doc: "8-bit kernels: the substitution bias, broadcast"},
+}
+
+// layout assigns sequential offsets (every field is a multiple of 8 bytes,
+// so Go adds no padding) and returns the offset of each field by name.
+func layout(fs []field) map[string]int {
+	m := map[string]int{}
+	off := 0
+	for i := range fs {
+		fs[i].off = off
+		m[fs[i].name] = off
+		off += fs[i].size
+	}
+	return m
+}
+
+var (
+	argOff = layout(argFields)
+	stOff  = layout(stateFields)
+
+	argProf    = argOff["prof"]
+	argPStride = argOff["pstride"]
+	argCodes   = argOff["codes"]
+	argRef     = argOff["ref"]
+	argRows    = argOff["rows"]
+	argH       = argOff["h"]
+	argF       = argOff["f"]
+	argNblk    = argOff["nblk"]
+	argSt      = argOff["st"]
+	argTr      = argOff["tr"]
+	argTrRow   = argOff["trRow"]
+
+	stGMax   = stOff["gMax"]
+	stInMax  = stOff["inMax"]
+	stCol0H  = stOff["col0H"]
+	stDown   = stOff["down"]
+	stEndRow = stOff["endRow"]
+	stEndCol = stOff["endCol"]
+	stOpen   = stOff["open"]
+	stExt    = stOff["ext"]
+	stOxe    = stOff["oxe"]
+	stOne    = stOff["one"]
+	stZero   = stOff["zero"]
+	stH0     = stOff["h0"]
+	stBias   = stOff["bias"]
 )
+
+// unroll is the number of columns per loop iteration (interUnroll in Go).
+const unroll = 4
+
+// goLayout is the Go file declaring the generated structs and their
+// offsets.
+func goLayout() []byte {
+	var b bytes.Buffer
+	b.WriteString("// Code generated by aligner/_asm/gen.go. DO NOT EDIT.\n\n//go:build amd64 && !noasm\n\npackage aligner\n\nimport \"unsafe\"\n")
+	decl := func(name, doc string, fs []field) {
+		fmt.Fprintf(&b, "\n// %s\ntype %s struct {\n", doc, name)
+		for _, f := range fs {
+			c := ""
+			if f.doc != "" {
+				c = " // " + f.doc
+			}
+			fmt.Fprintf(&b, "\t%s %s%s\n", f.name, f.typ, c)
+		}
+		b.WriteString("}\n")
+	}
+	decl("interArgs", "interArgs is the argument block of the assembly kernels in kernel_amd64.s.", argFields)
+	decl("interState", "interState holds the per-lane state the kernels read and update, as\n// 64-byte vectors (the AVX2 kernels use the first 32 bytes).", stateFields)
+	b.WriteString("\n// interLayout lists the byte offset the assembly uses for each field\n// (TestInterLayout compares them with unsafe.Offsetof).\nvar interLayout = map[string]uintptr{\n")
+	for _, g := range []struct {
+		prefix string
+		fs     []field
+	}{{"args.", argFields}, {"state.", stateFields}} {
+		for _, f := range g.fs {
+			fmt.Fprintf(&b, "\t%q: %d,\n", g.prefix+f.name, f.off)
+		}
+	}
+	b.WriteString("}\n")
+	src, err := format.Source(b.Bytes())
+	if err != nil {
+		log.Fatal(err)
+	}
+	return src
+}
 
 type kernel struct {
 	name   string
 	avx512 bool
-	w      int  // lane width in bits
+	w      int  // lane width in bits: 8 (unsigned, biased; score only), 16 or 32
 	perm   bool // substitution scores by VPERMW of query codes (else profile loads)
 	rows   int  // reference rows per pass over the columns
 	trace  bool // also store per-cell traceback flags (16-bit only)
@@ -534,6 +632,146 @@ func (g *gen) group(R int) {
 	g.i("SUBQ $%d, CX", R)
 }
 
+// group8 emits R reference rows of the 8-bit score kernel. Lanes are
+// unsigned bytes: H, E and F are clamped at 0 by saturating subtraction, and
+// the profile holds each substitution score plus the bias (st.bias), so
+// the diagonal candidate is (H(i-1,j-1) +sat sub') -sat bias: clamped at 0,
+// and at 255-bias when the sum saturates. A lane whose maximum reaches
+// 255-bias may be wrong and is rescored with 16-bit lanes; below that no
+// addition saturated, so every value is exact (kernel_w8_amd64.go).
+//
+// Registers: as group, without the column counters of the end and trace
+// kernels; the profile pointers of the rows are R11, R14, R13 and DX.
+func (g *gen) group8(R int) {
+	k := g.k
+	vb := g.vb()
+	next := 0
+	alloc := func() int { next++; return next - 1 }
+	var open, ext, bias, zero any = st(stOpen), st(stExt), st(stBias), st(stZero)
+	if k.avx512 {
+		open, ext, bias = alloc(), alloc(), alloc()
+		g.load(st(stOpen), open.(int))
+		g.load(st(stExt), ext.(int))
+		g.load(st(stBias), bias.(int))
+	}
+	f, htmp := alloc(), alloc()
+	prof := []string{"R11", "R14", "R13", "DX"}[:R]
+	e, hmo, diag, rowMax, d := make([]int, R), make([]int, R), make([]int, R), make([]int, R), make([]int, R)
+	for q := range R {
+		e[q], hmo[q], diag[q], rowMax[q], d[q] = alloc(), alloc(), alloc(), alloc(), alloc()
+	}
+	if limit := map[bool]int{true: 32, false: 16}[k.avx512]; next > limit {
+		panic(fmt.Sprintf("%s: %d rows need %d vector registers", k.name, R, next))
+	}
+	op := func(ins string, b any, a, dst int) { g.i("%s %s, %s, %s", ins, g.op(b), g.op(a), g.op(dst)) }
+
+	// Profile rows of the R reference residues; column 0 goes to d[q].
+	for q := range R {
+		g.i("MOVBQZX %d(SI), AX", q)
+		g.i("IMULQ %d(DI), AX", argPStride)
+		g.i("ADDQ %d(DI), AX", argProf)
+		g.i("MOVQ AX, %s", prof[q])
+		g.load("(AX)", d[q])
+		g.i("ADDQ $%d, %s", vb, prof[q])
+	}
+
+	// Column 0 (water's first-column recurrence, as in group), on clamped
+	// values: with fnew+ = max(fnew, 0) and res+ = max(res, 0),
+	// H0 = max(res+, fnew+) and down = fnew+ != 0 && fnew+ >= res+.
+	col0, down := htmp, f
+	g.load(st(stCol0H), col0)
+	g.load(st(stDown), down)
+	for q := range R {
+		pen, fnew, res, tmp := rowMax[q], e[q], d[q], hmo[q]
+		if k.avx512 {
+			g.i("VPANDQ %s, %s, %s", st(stOxe), g.op(down), g.op(pen))
+			g.i("VPXORQ %s, %s, %s", st(stOpen), g.op(pen), g.op(pen))
+		} else {
+			g.i("VPAND %s, %s, %s", st(stOxe), g.op(down), g.op(pen))
+			g.i("VPXOR %s, %s, %s", st(stOpen), g.op(pen), g.op(pen))
+		}
+		op("VPSUBUSB", bias, res, res)
+		op("VPSUBUSB", pen, col0, fnew)
+		g.mov(col0, diag[q]) // H(i-1, 0): the diagonal of column 1
+		op("VPMAXUB", res, fnew, tmp)
+		if k.avx512 {
+			g.i("VPCMPEQB %s, %s, K2", g.op(tmp), g.op(fnew))
+			g.i("VPTESTMB %s, %s, K3", g.op(fnew), g.op(fnew))
+			g.i("KANDQ K2, K3, K3")
+			g.i("VPMOVM2B K3, %s", g.op(down))
+		} else {
+			op("VPCMPEQB", tmp, fnew, down) // fnew+ >= res+
+			op("VPCMPEQB", zero, fnew, res) // fnew+ == 0
+			op("VPANDN", down, res, down)   // and not
+		}
+		g.mov(tmp, col0)
+		g.store(col0, st(stH0+64*q))
+		op("VPSUBUSB", pen, col0, e[q])
+		op("VPSUBUSB", open, col0, hmo[q])
+		if k.avx512 {
+			g.i("VPXORQ %s, %s, %s", g.op(rowMax[q]), g.op(rowMax[q]), g.op(rowMax[q]))
+		} else {
+			g.i("VPXOR %s, %s, %s", g.op(rowMax[q]), g.op(rowMax[q]), g.op(rowMax[q]))
+		}
+	}
+	g.store(col0, st(stCol0H))
+	g.store(down, st(stDown))
+
+	// Interior columns, unroll at a time: per column, R cells down.
+	g.i("MOVQ %d(DI), R9", argH)
+	g.i("MOVQ %d(DI), R10", argF)
+	g.i("MOVQ %d(DI), R12", argNblk)
+	loop := g.newLabel("cols")
+	g.label(loop)
+	for c := range unroll {
+		off := c * vb
+		for q := range R {
+			op("VPADDUSB", fmt.Sprintf("%d(%s)", off, prof[q]), diag[q], d[q])
+			op("VPSUBUSB", bias, d[q], d[q])
+		}
+		g.load(fmt.Sprintf("%d(R9)", off), diag[0]) // H(i-1,j): next diagonal of row 0
+		g.load(fmt.Sprintf("%d(R10)", off), f)      // F(i,j)
+		for q := range R {
+			h := htmp
+			if q+1 < R {
+				h = diag[q+1]
+			}
+			op("VPMAXUB", f, d[q], d[q])
+			op("VPSUBUSB", ext, e[q], e[q]) // E = max(E - ext, H(i,j-1) - open)
+			op("VPMAXUB", hmo[q], e[q], e[q])
+			op("VPMAXUB", e[q], d[q], h) // H = max(diag + sub, F, E, 0)
+			op("VPSUBUSB", open, h, hmo[q])
+			op("VPSUBUSB", ext, f, f) // F(i+1,j) = max(F - ext, H - open)
+			op("VPMAXUB", hmo[q], f, f)
+			op("VPMAXUB", h, rowMax[q], rowMax[q])
+		}
+		g.store(htmp, fmt.Sprintf("%d(R9)", off))
+		g.store(f, fmt.Sprintf("%d(R10)", off))
+	}
+	g.i("ADDQ $%d, R9", unroll*vb)
+	g.i("ADDQ $%d, R10", unroll*vb)
+	for _, p := range prof {
+		g.i("ADDQ $%d, %s", unroll*vb, p)
+	}
+	g.i("DECQ R12")
+	g.i("JNZ %s", loop)
+
+	// The maxima: gMax over column 0 and the interior, inMax.
+	gm, im := e[0], hmo[0]
+	g.load(st(stGMax), gm)
+	g.load(st(stInMax), im)
+	for q := range R {
+		op("VPMAXUB", st(stH0+64*q), gm, gm)
+		op("VPMAXUB", rowMax[q], im, im)
+	}
+	op("VPMAXUB", im, gm, gm)
+	g.store(gm, st(stGMax))
+	g.store(im, st(stInMax))
+	g.i("ADDQ $%d, SI", R)
+	g.i("ADDQ $%d, R8", R)
+	g.i("SUBQ $%d, CX", R)
+}
+
 func (g *gen) kernel() {
 	k := g.k
 	fmt.Fprintf(&g.buf, "\n// func %s(a *interArgs)\n", k.name)
@@ -547,12 +785,16 @@ func (g *gen) kernel() {
 	g.label(groups)
 	g.i("CMPQ CX, $%d", k.rows)
 	g.i("JLT %s", tail)
-	g.group(k.rows)
+	group := g.group
+	if k.w == 8 {
+		group = g.group8
+	}
+	group(k.rows)
 	g.i("JMP %s", groups)
 	g.label(tail)
 	g.i("TESTQ CX, CX")
 	g.i("JZ %s", done)
-	g.group(1)
+	group(1)
 	g.i("JMP %s", tail)
 	g.label(done)
 	g.i("VZEROUPPER")
@@ -560,7 +802,8 @@ func (g *gen) kernel() {
 }
 
 func main() {
-	out := flag.String("out", "../kernel_amd64.s", "output file")
+	out := flag.String("out", "../kernel_amd64.s", "assembly output file")
+	goOut := flag.String("goout", "../kernel_layout_amd64.go", "Go layout output file")
 	flag.Parse()
 	kernels := []kernel{
 		{name: "interAVX512W16", avx512: true, w: 16, perm: true, rows: 3},
@@ -571,6 +814,8 @@ func main() {
 		{name: "interAVX2W16Trace", w: 16, rows: 1, trace: true},
 		{name: "interAVX512W16Score", avx512: true, w: 16, perm: true, rows: 4, score: true},
 		{name: "interAVX2W16Score", w: 16, rows: 2, score: true},
+		{name: "interAVX512W8Score", avx512: true, w: 8, rows: 4, score: true},
+		{name: "interAVX2W8Score", w: 8, rows: 2, score: true},
 	}
 	var all bytes.Buffer
 	all.WriteString("// Code generated by aligner/_asm/gen.go. DO NOT EDIT.\n\n//go:build amd64 && !noasm\n\n#include \"textflag.h\"\n")
@@ -580,6 +825,9 @@ func main() {
 		all.Write(g.buf.Bytes())
 	}
 	if err := os.WriteFile(*out, all.Bytes(), 0o644); err != nil {
+		log.Fatal(err)
+	}
+	if err := os.WriteFile(*goOut, goLayout(), 0o644); err != nil {
 		log.Fatal(err)
 	}
 }
