@@ -5,7 +5,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 COMMIT  ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
 LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 
-.PHONY: build demo test test-go test-noasm test-race test-workflows completions check-completions generate generate-check bench bench-compare fuzz clean
+.PHONY: build demo test test-go test-noasm test-race test-cross test-workflows completions check-completions generate generate-check bench bench-compare fuzz clean
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/wtalign
@@ -26,7 +26,7 @@ demo: build
 # generic kernels again with -tags noasm, and the workflow tests.
 test:
 	bash scripts/test-deps.sh
-	$(MAKE) test-go test-noasm test-race check-completions test-workflows
+	$(MAKE) test-go test-noasm test-race test-cross check-completions test-workflows
 
 test-go:
 	$(GO) vet ./...
@@ -38,6 +38,15 @@ test-noasm:
 # The concurrent parts again under the race detector (short mode).
 test-race:
 	$(GO) test -count=1 -race -short ./pipeline/ ./output/ ./emboss/
+
+# Every package, tests included, builds and vets for macOS and Windows
+# (docs/manifest.md says what of the Windows code runs in tests: none).
+test-cross:
+	GOOS=darwin $(GO) build ./...
+	GOOS=darwin $(GO) vet ./...
+	GOOS=darwin GOARCH=arm64 $(GO) vet ./...
+	GOOS=windows $(GO) build ./...
+	GOOS=windows $(GO) vet ./...
 
 test-workflows:
 	bash workflow/test.sh

@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 )
 
 // CrashpointEnv names the test-only environment variable that makes the
@@ -46,7 +45,11 @@ func Crashpoint(name string) {
 	fire := crash.left == 0
 	crash.mu.Unlock()
 	if fire {
-		_ = syscall.Kill(os.Getpid(), syscall.SIGKILL)
-		select {} // SIGKILL cannot be caught; wait for it to land
+		// Kill is SIGKILL on Unix and TerminateProcess on Windows: no
+		// deferred function, flush or signal handler runs.
+		if p, err := os.FindProcess(os.Getpid()); err == nil {
+			_ = p.Kill()
+		}
+		select {} // wait for the kill to land
 	}
 }

@@ -305,16 +305,3 @@ func WriteFileAtomic(path string, data []byte) (err error) {
 	Crashpoint("manifest-renamed")
 	return SyncDir(dir)
 }
-
-// SyncDir fsyncs a directory so a rename in it is durable.
-func SyncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("syncing directory %s: %w", dir, err)
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("syncing directory %s: %w", dir, err)
-	}
-	return nil
-}

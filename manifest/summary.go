@@ -1,9 +1,7 @@
 package manifest
 
 import (
-	"errors"
 	"os"
-	"syscall"
 	"time"
 )
 
@@ -40,7 +38,7 @@ func Summarize(path string, m *Manifest) Summary {
 	if s.Failures == nil {
 		s.Failures = []Failure{}
 	}
-	if m.Status == StatusRunning && !processAlive(m.Host, m.PID) {
+	if m.Status == StatusRunning && !sameHostProcessAlive(m.Host, m.PID) {
 		s.Stale = true
 	}
 	if t := m.Counts.Total; t != nil {
@@ -61,13 +59,13 @@ func Summarize(path string, m *Manifest) Summary {
 	return s
 }
 
-// processAlive reports false only when the process is certainly gone: same
-// host and no such pid. Another host (or a pid namespace) cannot be checked.
-func processAlive(host string, pid int) bool {
+// sameHostProcessAlive reports false only when the process is certainly
+// gone: same host and no such pid. Another host (or a pid namespace)
+// cannot be checked.
+func sameHostProcessAlive(host string, pid int) bool {
 	h, err := os.Hostname()
 	if err != nil || h != host || pid <= 0 {
 		return true
 	}
-	err = syscall.Kill(pid, 0)
-	return !errors.Is(err, syscall.ESRCH)
+	return processAlive(pid)
 }

@@ -1,3 +1,8 @@
+//go:build unix
+
+// The tests signal and stop processes (SIGTERM, SIGINT, SIGSTOP) and read
+// Unix wait statuses: they run on Unix only.
+
 package resume
 
 import (
