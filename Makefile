@@ -5,7 +5,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 COMMIT  ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
 LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 
-.PHONY: build demo test test-go test-noasm test-race test-cross test-workflows completions check-completions generate generate-check bench bench-compare fuzz clean
+.PHONY: build demo test test-go test-noasm test-race test-cross test-workflows completions check-completions generate generate-check bench bench-compare fuzz fuzz-smoke clean
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/wtalign
@@ -26,7 +26,7 @@ demo: build
 # generic kernels again with -tags noasm, and the workflow tests.
 test:
 	bash scripts/test-deps.sh
-	$(MAKE) test-go test-noasm test-race test-cross check-completions test-workflows
+	$(MAKE) test-go test-noasm test-race test-cross fuzz-smoke check-completions test-workflows
 
 test-go:
 	$(GO) vet ./...
@@ -77,6 +77,18 @@ bench-compare:
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzNative -fuzztime 60s ./aligner/
+
+# Every fuzz target of the tree (found by name, so a new one is never left
+# out), FUZZTIME each, one target per go test as -fuzz requires. Inputs
+# that fail are kept in the package's testdata/fuzz for the regular tests.
+FUZZTIME ?= 5s
+fuzz-smoke:
+	@set -e; grep -rHo --include='*_test.go' '^func Fuzz[A-Za-z0-9_]*' . | grep -v -e '/_' -e '/testdata/' | sort | \
+	while IFS=: read -r file fn; do \
+		name=$${fn#func }; dir=$$(dirname "$$file"); \
+		echo "== $$name ($$dir)"; \
+		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 1s "$$dir/"; \
+	done
 
 clean:
 	rm -rf bin out

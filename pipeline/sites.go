@@ -3,7 +3,9 @@ package pipeline
 import (
 	"bufio"
 	"fmt"
+	"io"
 	"os"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -20,6 +22,11 @@ func ReadSites(path string, refs []*Ref) (map[string][]int, error) {
 		return nil, fmt.Errorf("sites: %w", err)
 	}
 	defer f.Close()
+	return parseSites(f, path, refs)
+}
+
+// parseSites is ReadSites on the content of the file path.
+func parseSites(r io.Reader, path string, refs []*Ref) (map[string][]int, error) {
 	byGene := map[string]*Ref{}
 	for _, r := range refs {
 		if _, dup := byGene[strings.ToLower(r.Gene)]; !dup {
@@ -27,7 +34,7 @@ func ReadSites(path string, refs []*Ref) (map[string][]int, error) {
 		}
 	}
 	seen := map[string]map[int]bool{}
-	sc := bufio.NewScanner(f)
+	sc := bufio.NewScanner(r)
 	line := 0
 	for sc.Scan() {
 		line++
@@ -43,8 +50,12 @@ func ReadSites(path string, refs []*Ref) (map[string][]int, error) {
 		if !ok {
 			return nil, fmt.Errorf("sites %s line %d: gene %q is not a reference gene key", path, line, cols[0])
 		}
-		pos, err := strconv.Atoi(strings.TrimSpace(cols[1]))
-		if err != nil || pos < 1 || pos > len(ref.Seq) {
+		p := strings.TrimSpace(cols[1])
+		pos, err := strconv.Atoi(p)
+		if err != nil {
+			return nil, fmt.Errorf("sites %s line %d: position %q is not a number: %s", path, line, cols[1], positionHint(p))
+		}
+		if pos < 1 || pos > len(ref.Seq) {
 			return nil, fmt.Errorf("sites %s line %d: position %q is not within %s (1-%d)", path, line, cols[1], ref.ID, len(ref.Seq))
 		}
 		if seen[ref.ID] == nil {
@@ -63,4 +74,16 @@ func ReadSites(path string, refs []*Ref) (map[string][]int, error) {
 		sort.Ints(out[id])
 	}
 	return out, nil
+}
+
+// residueAndNumber is a position written as a mutation or residue name:
+// S83, S83L, Ser83.
+var residueAndNumber = regexp.MustCompile(`^[A-Za-z*]*([0-9]+)[A-Za-z*]*$`)
+
+// positionHint says how to write a position the way the user meant it.
+func positionHint(p string) string {
+	if m := residueAndNumber.FindStringSubmatch(p); m != nil {
+		return fmt.Sprintf("give the reference position alone, e.g. %s (the residue is read from the reference)", m[1])
+	}
+	return "give a 1-based reference position, e.g. 83"
 }

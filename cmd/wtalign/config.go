@@ -52,44 +52,72 @@ func (c *specSource) apply(fs *pflag.FlagSet, s *pipeline.Spec) error {
 	if err != nil {
 		return usagef("--config: %v", err)
 	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(b, &doc); err != nil {
-		return usagef("config %s: not valid YAML: %v", c.path, strings.TrimPrefix(err.Error(), "yaml: "))
-	}
-	if len(doc.Content) == 0 {
-		return nil // empty file
-	}
-	root := doc.Content[0]
-	if root.Kind != yaml.MappingNode {
-		return usagef("config %s line %d: want a mapping of flag names to values", c.path, root.Line)
+	return c.applyData(fs, s, b)
+}
+
+// applyData is apply on the file's content.
+func (c *specSource) applyData(fs *pflag.FlagSet, s *pipeline.Spec, data []byte) error {
+	entries, err := parseConfig(c.path, data, fs)
+	if err != nil {
+		return err
 	}
 	c.lines = map[string]int{}
-	for i := 0; i+1 < len(root.Content); i += 2 {
-		k, v := root.Content[i], root.Content[i+1]
-		f := fs.Lookup(k.Value)
-		if f == nil || k.Value == "config" || k.Value == "help" || configSkip[k.Value] {
-			return usagef("config %s line %d: unknown key %q (keys are the long flag names of 'wtalign %s', e.g. matrix, gapopen, min-identity; out, shard and force belong on the command line)",
-				c.path, k.Line, k.Value, fs.Name())
-		}
-		if _, dup := c.lines[k.Value]; dup {
-			return usagef("config %s line %d: key %q given twice (first on line %d)", c.path, k.Line, k.Value, c.lines[k.Value])
-		}
-		if v.Kind != yaml.ScalarNode {
-			return usagef("config %s line %d: key %q needs a single value", c.path, v.Line, k.Value)
-		}
-		c.lines[k.Value] = v.Line
-		if f.Changed {
+	for _, e := range entries {
+		c.lines[e.key] = e.line
+		if fs.Lookup(e.key).Changed {
 			continue // the command line wins
 		}
-		if err := s.Set(k.Value, v.Value); err != nil {
+		if err := s.Set(e.key, e.value); err != nil {
 			var fe *pipeline.FieldError
 			if errors.As(err, &fe) {
-				return usagef("config %s line %d: %s: %s, got %s", c.path, v.Line, k.Value, fe.Msg, fe.Value)
+				return usagef("config %s line %d: %s: %s, got %s", c.path, e.line, e.key, fe.Msg, fe.Value)
 			}
-			return usagef("config %s line %d: %s: %v", c.path, v.Line, k.Value, err)
+			return usagef("config %s line %d: %s: %v", c.path, e.line, e.key, err)
 		}
 	}
 	return nil
+}
+
+// configEntry is one key of a config file, its value and the value's line.
+type configEntry struct {
+	key, value string
+	line       int
+}
+
+// parseConfig reads the YAML of the config file path: a mapping of the long
+// flag names of fs (less those that belong on the command line) to single
+// values, each key once. Errors are usage errors naming the file and, but
+// for YAML syntax errors (which carry their own line), the line.
+func parseConfig(path string, data []byte, fs *pflag.FlagSet) ([]configEntry, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, usagef("config %s: not valid YAML: %v", path, strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	if len(doc.Content) == 0 {
+		return nil, nil // empty file
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		return nil, usagef("config %s line %d: want a mapping of flag names to values", path, root.Line)
+	}
+	var out []configEntry
+	first := map[string]int{}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := root.Content[i], root.Content[i+1]
+		if f := fs.Lookup(k.Value); f == nil || k.Value == "config" || k.Value == "help" || configSkip[k.Value] {
+			return nil, usagef("config %s line %d: unknown key %q (keys are the long flag names of 'wtalign %s', e.g. matrix, gapopen, min-identity; out, shard and force belong on the command line)",
+				path, k.Line, k.Value, fs.Name())
+		}
+		if line, dup := first[k.Value]; dup {
+			return nil, usagef("config %s line %d: key %q given twice (first on line %d)", path, k.Line, k.Value, line)
+		}
+		if v.Kind != yaml.ScalarNode {
+			return nil, usagef("config %s line %d: key %q needs a single value", path, v.Line, k.Value)
+		}
+		first[k.Value] = v.Line
+		out = append(out, configEntry{key: k.Value, value: v.Value, line: v.Line})
+	}
+	return out, nil
 }
 
 // explain turns a *pipeline.FieldError into a usage error that names the
