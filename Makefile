@@ -5,7 +5,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 COMMIT  ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
 LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 
-.PHONY: build demo test test-go test-noasm test-race test-cross test-workflows completions check-completions generate generate-check bench bench-compare fuzz fuzz-smoke clean
+.PHONY: build demo test check-source test-go test-noasm test-race test-cross test-workflows completions check-completions generate generate-check bench bench-compare fuzz fuzz-smoke clean
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/wtalign
@@ -22,22 +22,34 @@ demo: build
 	@echo; echo "== K-12 proteome scan (out/GCF_000005845.2_alignments.json): hits per status =="
 	@awk -F'\t' '$$1=="GCF_000005845.2" {n[$$4]++} END {for (s in n) print "  " s ": " n[s]}' out/cohort_mutations.tsv | sort
 
-# Every test: Go unit, differential, fuzz-seed, CLI and crash tests, the
-# generic kernels again with -tags noasm, and the workflow tests.
+# Every test: formatting and go.mod, Go unit, differential, fuzz-seed, CLI
+# and crash tests, the whole suite again with -tags noasm (generic kernels)
+# and under the race detector, the macOS and Windows builds, a few seconds
+# of every fuzz target, and the workflow tests.
 test:
 	bash scripts/test-deps.sh
-	$(MAKE) test-go test-noasm test-race test-cross fuzz-smoke check-completions test-workflows
+	$(MAKE) check-source test-go test-noasm test-race test-cross fuzz-smoke check-completions test-workflows
+
+# gofmt has nothing to change and go mod tidy leaves go.mod/go.sum as they are
+# (both modules: the tree and the kernel generator).
+check-source:
+	@files=$$(gofmt -l .); if [ -n "$$files" ]; then echo "gofmt -l: not formatted:"; echo "$$files"; exit 1; fi
+	$(GO) mod tidy -diff
+	cd aligner/_asm && $(GO) mod tidy -diff
 
 test-go:
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 20m ./...
 
+# The whole suite with the pure-Go kernels (short mode: the long kernel
+# grids run in test-go); tests/resume builds its binary with the tag too.
 test-noasm:
-	$(GO) test -count=1 -tags noasm ./aligner/...
+	$(GO) test -count=1 -tags noasm -short ./...
 
-# The concurrent parts again under the race detector (short mode).
+# The concurrent parts again under the race detector (short mode): the
+# batch aligner, the pipeline, the output writer and the water runner.
 test-race:
-	$(GO) test -count=1 -race -short ./pipeline/ ./output/ ./emboss/
+	$(GO) test -count=1 -race -short ./aligner/ ./pipeline/ ./output/ ./emboss/
 
 # Every package, tests included, builds and vets for macOS and Windows
 # (docs/manifest.md says what of the Windows code runs in tests: none).
