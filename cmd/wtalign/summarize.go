@@ -3,14 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/wtalign/wtalign/manifest"
 	"github.com/wtalign/wtalign/summary"
 )
 
@@ -91,7 +89,7 @@ func runSummarize(ctx context.Context, a *app, o *summarizeOptions, files []stri
 		if err := c.WriteJSON(&js); err != nil {
 			return err
 		}
-		if err := writeSummarizeOutput(o.JSON, js.Bytes()); err != nil {
+		if err := manifest.WriteFileAtomic(o.JSON, js.Bytes()); err != nil {
 			return err
 		}
 	}
@@ -99,38 +97,10 @@ func runSummarize(ctx context.Context, a *app, o *summarizeOptions, files []stri
 		_, err := io.Copy(a.io.Out, &table)
 		return err
 	}
-	if err := writeSummarizeOutput(o.Out, table.Bytes()); err != nil {
+	if err := manifest.WriteFileAtomic(o.Out, table.Bytes()); err != nil {
 		return err
 	}
 	s := c.Summary()
 	a.log().Info().Int("accessions", len(s.Accessions)).Int("rows", len(c.Rows())).Str("out", o.Out).Msg("cohort table written")
-	return nil
-}
-
-// writeSummarizeOutput writes data to a temporary sibling of path and renames it
-// into place, so readers see the old file or the whole new one.
-func writeSummarizeOutput(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name()) // no-op after a successful rename
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
 	return nil
 }
