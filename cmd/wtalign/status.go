@@ -51,7 +51,7 @@ shown).` + exitHelp(exitOK, exitError, exitUsage),
 }
 
 func runStatus(ctx context.Context, a *app, o *statusOptions, paths []string) error {
-	var sums []manifest.Summary
+	var runs []manifest.Progress
 	var bad []string
 	for _, p := range paths {
 		if err := ctx.Err(); err != nil {
@@ -63,20 +63,20 @@ func runStatus(ctx context.Context, a *app, o *statusOptions, paths []string) er
 			bad = append(bad, p)
 			continue
 		}
-		sums = append(sums, manifest.Summarize(p, m))
+		runs = append(runs, manifest.ProgressOf(p, m))
 	}
 	if o.JSON {
-		if sums == nil {
-			sums = []manifest.Summary{}
+		if runs == nil {
+			runs = []manifest.Progress{}
 		}
-		b, err := json.MarshalIndent(sums, "", "  ")
+		b, err := json.MarshalIndent(runs, "", "  ")
 		if err != nil {
 			return err
 		}
 		if _, err := a.io.Out.Write(append(b, '\n')); err != nil {
 			return err
 		}
-	} else if err := printStatus(a, sums); err != nil {
+	} else if err := printStatus(a, runs); err != nil {
 		return err
 	}
 	if len(bad) > 0 {
@@ -85,10 +85,10 @@ func runStatus(ctx context.Context, a *app, o *statusOptions, paths []string) er
 	return nil
 }
 
-func printStatus(a *app, sums []manifest.Summary) error {
+func printStatus(a *app, runs []manifest.Progress) error {
 	tw := tabwriter.NewWriter(a.io.Out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "MANIFEST\tSTATUS\tDONE\tFAILED\tNO_HIT\tSKIPPED\tRATE\tETA\tLAST CHECKPOINT")
-	for _, s := range sums {
+	for _, s := range runs {
 		status := string(s.Status)
 		if s.Stale {
 			status += " (stale)"

@@ -345,7 +345,7 @@ func TestInterruptResume(t *testing.T) {
 					t.Fatalf("after %v: status %s, done %d (was %d)", sig, m.Status, m.Counts.Done, done)
 				}
 				st := run(t, nil, "status", "--json", out+".manifest.json")
-				var sums []manifest.Summary
+				var sums []manifest.Progress
 				if err := json.Unmarshal([]byte(st.stdout), &sums); st.code != 0 || err != nil || len(sums) != 1 ||
 					sums[0].Status != manifest.StatusInterrupted || sums[0].Done != m.Counts.Done || sums[0].Stale {
 					t.Fatalf("status --json: exit %d, %v, %s", st.code, err, st.stdout)

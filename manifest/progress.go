@@ -5,8 +5,9 @@ import (
 	"time"
 )
 
-// Summary is what `wtalign status` prints for one run.
-type Summary struct {
+// Progress is the state of one run as `wtalign status` shows it: how far
+// it got, how fast, what failed, and whether its process is gone.
+type Progress struct {
 	Manifest         string     `json:"manifest"`
 	Output           string     `json:"output"`
 	Shard            string     `json:"shard"`
@@ -26,9 +27,9 @@ type Summary struct {
 	Failures         []Failure  `json:"failures"`
 }
 
-// Summarize describes the run m (loaded from path) as of now.
-func Summarize(path string, m *Manifest) Summary {
-	s := Summary{
+// ProgressOf is the progress of the run m (loaded from path) as of now.
+func ProgressOf(path string, m *Manifest) Progress {
+	s := Progress{
 		Manifest: path, Output: m.Output.Path, Shard: m.Shard, Status: m.Status, Error: m.Error,
 		Done: m.Counts.Done, Total: m.Counts.Total, Failed: m.Counts.Failed,
 		Skipped: m.Counts.Skipped, NoHit: m.Counts.NoHit,
