@@ -1,9 +1,13 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -12,6 +16,8 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/wtalign/wtalign/manifest"
+	"github.com/wtalign/wtalign/output"
+	"github.com/wtalign/wtalign/report"
 )
 
 type statusOptions struct {
@@ -59,6 +65,9 @@ func runStatus(ctx context.Context, a *app, o *statusOptions, paths []string) er
 		}
 		m, err := manifest.Load(p)
 		if err != nil {
+			if errors.Is(err, manifest.ErrNotManifest) && isAlignOutput(p) {
+				err = outputNotManifest(p)
+			}
 			a.log().Error().Msg(err.Error())
 			bad = append(bad, p)
 			continue
@@ -121,4 +130,36 @@ func printStatus(a *app, runs []manifest.Progress) error {
 		}
 	}
 	return tw.Flush()
+}
+
+// outputNotManifest is the error for an align output given as a manifest.
+func outputNotManifest(p string) error {
+	man := p + ".manifest.json"
+	if _, err := os.Stat(man); err == nil {
+		return fmt.Errorf("%s is not a wtalign manifest (did you mean %s?)", p, man)
+	}
+	return fmt.Errorf("%s is a wtalign output, not a manifest; a run with -o %s keeps its manifest in %s, which does not exist", p, p, man)
+}
+
+// isAlignOutput reports whether the file at p starts like an output of
+// wtalign align in one of its formats.
+func isAlignOutput(p string) bool {
+	f, err := os.Open(p)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	line, err := bufio.NewReaderSize(f, 1<<16).ReadSlice('\n')
+	if err != nil && len(line) == 0 {
+		return false
+	}
+	line = bytes.TrimRight(line, "\r\n")
+	switch {
+	case bytes.HasPrefix(line, []byte(strings.Join(output.TSVColumns[:2], "\t")+"\t")): // tsv header
+		return true
+	case bytes.HasPrefix(line, []byte(`{"schema_version":"`)) && bytes.Contains(line, []byte(`"records":[`)): // json
+		return true
+	}
+	var rec report.Record // jsonl: a record per line
+	return json.Unmarshal(line, &rec) == nil && rec.SchemaVersion != "" && rec.Query.ID != ""
 }
