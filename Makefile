@@ -12,15 +12,30 @@ build:
 
 # The main job on the shipped example data: real E. coli variants and the
 # whole K-12 proteome against the 38 K-12 wild types.
+REF      := testdata/demo/ref_ecoli_k12_mg1655.faa
+CATALOGS := --catalog testdata/catalogs/pointfinder_db/escherichia_coli --catalog testdata/catalogs/amrfinder_format/AMRProt-mutation.sample.tsv --gene-alias pmrB=basS
+
 demo: build
-	@mkdir -p out
-	$(BIN) align -r testdata/demo/ref_ecoli_k12_mg1655.faa -o out/variants_alignments.json testdata/demo/variants.faa
-	$(BIN) align -r testdata/demo/ref_ecoli_k12_mg1655.faa -o out/GCF_000005845.2_alignments.json testdata/proteomes/GCF_000005845.2_proteins.faa
-	$(BIN) summarize -o out/cohort_mutations.tsv --json out/summary.json out/variants_alignments.json out/GCF_000005845.2_alignments.json
-	@echo; echo "== calls on the example variants (all rows: out/cohort_mutations.tsv) =="
-	@awk -F'\t' 'NR==1 || $$1=="variants"' out/cohort_mutations.tsv | cut -f2,3,4,5,6,7 | cut -c1-150
+	@mkdir -p out/cohort
+	$(BIN) align -r $(REF) $(CATALOGS) -o out/variants_alignments.json testdata/demo/variants.faa
+	$(BIN) align -q -r $(REF) $(CATALOGS) --format tsv -o out/variants_calls.tsv testdata/demo/variants.faa
+	$(BIN) align -r $(REF) $(CATALOGS) -o out/GCF_000005845.2_alignments.json testdata/proteomes/GCF_000005845.2_proteins.faa
+	$(BIN) summarize -r $(REF) $(CATALOGS) -o out/cohort/mutations.tsv --json-out out/cohort/overview.json \
+		--genotype-out out/cohort/genotypes.tsv --matrix-out out/cohort/known_mutations.tsv \
+		out/variants_alignments.json out/GCF_000005845.2_alignments.json
+	$(BIN) verify -r $(REF) out/*.json
+	$(BIN) report -o out/report.html --multiqc out/multiqc out/variants_alignments.json out/GCF_000005845.2_alignments.json
+	@echo; echo "== calls on the example variants' catalogued genes: verdict, drugs, PMIDs (out/variants_calls.tsv) =="
+	@awk -F'\t' 'NR==1 {for (i=1;i<=NF;i++) c[$$i]=i; print "query_id\tgene\tstatus\tmutation\tverdict\tdrugs\tpmids"; next} \
+		$$c["verdict"]!="" && $$c["verdict"]!="novel" {print $$c["query_id"] "\t" $$c["gene"] "\t" $$c["status"] "\t" $$c["mutation"] "\t" $$c["verdict"] "\t" $$c["drugs"] "\t" $$c["pmids"]}' \
+		out/variants_calls.tsv | cut -c1-170
+	@echo; echo "== every call on the example variants (all rows: out/cohort/mutations.tsv) =="
+	@awk -F'\t' '($$1=="variants" && $$3!="") || NR==1' out/cohort/mutations.tsv | cut -f2,3,4,5,8,9 | cut -c1-150
+	@echo; echo "== resistance genotype per accession (out/cohort/genotypes.tsv) =="
+	@cut -f1,5 out/cohort/genotypes.tsv | column -t -s "$$(printf '\t')"
 	@echo; echo "== K-12 proteome scan (out/GCF_000005845.2_alignments.json): hits per status =="
-	@awk -F'\t' '$$1=="GCF_000005845.2" {n[$$4]++} END {for (s in n) print "  " s ": " n[s]}' out/cohort_mutations.tsv | sort
+	@awk -F'\t' '$$1=="GCF_000005845.2" && $$3!="" {n[$$4]++} END {for (s in n) print "  " s ": " n[s]}' out/cohort/mutations.tsv | sort
+	@echo; echo "quality report: out/report.html (MultiQC files: out/multiqc/)"
 
 # Every test: formatting and go.mod, Go unit, differential, fuzz-seed, CLI
 # and crash tests, the whole suite again with -tags noasm (generic kernels)

@@ -83,7 +83,10 @@ type Manifest struct {
 	Host          string          `json:"host"`
 	PID           int             `json:"pid"`
 	Sessions      int             `json:"sessions"` // 1 for the first run, +1 per resume
-	MergedFrom    []MergedShard   `json:"merged_from,omitempty"`
+	// SessionLog has one entry per session (the first run and each resume),
+	// with its resources, so slow or memory-hungry runs stand out.
+	SessionLog []Session     `json:"session_log,omitempty"`
+	MergedFrom []MergedShard `json:"merged_from,omitempty"`
 }
 
 // Tool identifies the wtalign build that wrote the output.
@@ -173,6 +176,18 @@ type Timings struct {
 	EndedAt             *time.Time `json:"ended_at"`
 	ElapsedSeconds      float64    `json:"elapsed_seconds"` // summed over sessions, up to the last checkpoint
 	RecordsPerSecond    float64    `json:"records_per_second"`
+}
+
+// Session is one process's part of a run, as of its last checkpoint.
+type Session struct {
+	StartedAt    time.Time `json:"started_at"`
+	StartRecords int       `json:"start_records"` // records done when it started (resumed from)
+	Records      int       `json:"records"`       // records it wrote
+	WallSeconds  float64   `json:"wall_seconds"`
+	CPUSeconds   float64   `json:"cpu_seconds"`    // user + system CPU time of the process
+	PeakRSSBytes int64     `json:"peak_rss_bytes"` // the process's peak resident set size (0 where unknown)
+	Host         string    `json:"host"`
+	PID          int       `json:"pid"`
 }
 
 // MergedShard names one shard output that `wtalign merge` combined.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -30,12 +31,20 @@ const (
 	// mutations (wild type, no hit, error) still gets one row with empty
 	// mutation columns. Columns: TSVColumns.
 	TSV Format = "tsv"
+	// HAMRonization is the PHA4GE hAMRonization TSV (HAMRonizationColumns):
+	// one row per call on a catalogued gene, so the calls merge with other
+	// AMR tools' results. It needs --catalog. It cannot be merged or read
+	// back (it has no record ordinals): keep a json output beside it.
+	HAMRonization Format = "hamronization"
 )
 
 // Formats lists the valid formats, for flag help and completion.
-var Formats = []Format{JSON, JSONL, TSV}
+var Formats = []Format{JSON, JSONL, TSV, HAMRonization}
 
-func (f Format) valid() bool { return f == JSON || f == JSONL || f == TSV }
+// RecordFormats hold every record and can be merged and read back.
+var RecordFormats = []Format{JSON, JSONL, TSV}
+
+func (f Format) valid() bool { return f == JSON || f == JSONL || f == TSV || f == HAMRonization }
 
 // FormatOfName is the format a file name's extension claims (.json,
 // .jsonl, .tsv, also before a compression suffix), if any.
@@ -63,9 +72,10 @@ var TSVColumns = []string{
 	"reference_id", "gene", "reference_length", "copy_index", "status", "flags",
 	"score", "alignment_length", "identities", "percent_identity", "percent_identity_over_reference",
 	"reference_coverage", "query_coverage", "reference_start", "reference_end", "query_start", "query_end",
-	"not_covered", "engine", "fallback_used", "error",
+	"not_covered", "engine", "fallback_used", "error", "status_reason", "truncated_at", "truncation_evidence", "sites",
 	"mutation", "mutation_type", "hgvs_p", "mutation_name", "mutation_ref_start", "mutation_ref_end",
 	"mutation_query_start", "mutation_query_end", "mutation_ref", "mutation_alt", "after_premature_stop",
+	"codon_change", "verdict", "drug_classes", "drugs", "pmids", "catalog_entries",
 }
 
 // tsvOrdinalColumn is the index of query_ordinal, which merge reads.
@@ -79,6 +89,8 @@ func header(f Format, toolVersion string) []byte {
 		return []byte(`{"schema_version":"` + report.SchemaVersion + `","wtalign_version":` + string(v) + `,"records":[` + "\n")
 	case TSV:
 		return []byte(strings.Join(TSVColumns, "\t") + "\n")
+	case HAMRonization:
+		return []byte(strings.Join(HAMRonizationColumns, "\t") + "\n")
 	}
 	return nil
 }
@@ -105,13 +117,19 @@ func frame(dst []byte, f Format, first bool, unit []byte) []byte {
 
 // Encode encodes one record in format f as Writer.WriteEncoded expects it.
 // It is safe for concurrent use.
-func Encode(f Format, r *report.Record) ([]byte, error) { return encodeUnit(f, r) }
+// toolVersion is the wtalign version (hAMRonization rows name it).
+func Encode(f Format, r *report.Record, toolVersion string) ([]byte, error) {
+	return encodeUnit(f, r, toolVersion)
+}
 
 // encodeUnit encodes one record without framing: for json one compact
 // line without its newline, for jsonl the line with it, for tsv its rows.
-func encodeUnit(f Format, r *report.Record) ([]byte, error) {
-	if f == TSV {
+func encodeUnit(f Format, r *report.Record, toolVersion string) ([]byte, error) {
+	switch f {
+	case TSV:
 		return tsvRows(r), nil
+	case HAMRonization:
+		return hamronizationRows(r, toolVersion), nil
 	}
 	// Size the buffer for the record (the aligned strings dominate) so the
 	// encoder does not regrow it several times per record.
@@ -184,6 +202,15 @@ func tsvRows(r *report.Record) []byte {
 	add(r.Engine.Name)
 	add(strconv.FormatBool(r.Engine.FallbackUsed))
 	add(r.Error)
+	add(r.StatusReason)
+	if t := r.Truncation; t != nil {
+		add(strconv.Itoa(t.Position) + "/" + strconv.Itoa(t.ReferenceLength))
+		add(t.Evidence)
+	} else {
+		add("")
+		add("")
+	}
+	add(SitesCell(r.Sites))
 	prefix := strings.Join(cells, "\t")
 	var b strings.Builder
 	if len(r.Mutations) == 0 {
@@ -193,8 +220,11 @@ func tsvRows(r *report.Record) []byte {
 	}
 	for _, m := range r.Mutations {
 		b.WriteString(prefix)
+		classes, drugs, entries := MatchSummary(m.Catalog)
+		pmids := matchPMIDs(m.Catalog)
 		for _, s := range []string{m.Short, m.Type, m.HGVS, m.Name, strconv.Itoa(m.RefStart), strconv.Itoa(m.RefEnd),
-			strconv.Itoa(m.QueryStart), strconv.Itoa(m.QueryEnd), m.Ref, m.Alt, strconv.FormatBool(m.AfterPrematureStop)} {
+			strconv.Itoa(m.QueryStart), strconv.Itoa(m.QueryEnd), m.Ref, m.Alt, strconv.FormatBool(m.AfterPrematureStop),
+			m.CodonChange, m.Verdict, classes, drugs, pmids, entries} {
 			b.WriteByte('\t')
 			b.WriteString(clean(s))
 		}
@@ -206,3 +236,58 @@ func tsvRows(r *report.Record) []byte {
 var tsvCleaner = strings.NewReplacer("\t", " ", "\n", " ", "\r", " ")
 
 func clean(s string) string { return tsvCleaner.Replace(s) }
+
+// CleanCell keeps a value on one TSV cell: tabs and line breaks become spaces.
+func CleanCell(s string) string { return clean(s) }
+
+// MatchSummary is what a call's catalog matches say, as three cells: the
+// drug classes and the drugs (distinct, in order, ';'-separated) of the
+// matches that count toward resistance, and every match as
+// catalog:name(requirement).
+func MatchSummary(ms []report.CatalogMatch) (classes, drugs, entries string) {
+	var cl, dr, en []string
+	for _, m := range ms {
+		e := m.Catalog + ":" + m.Name
+		if m.Requirement != "" {
+			e += "(" + m.Requirement + ")"
+		}
+		en = append(en, e)
+		if m.Counts {
+			cl = appendNew(cl, m.Classes...)
+			dr = appendNew(dr, m.Drugs...)
+		}
+	}
+	return strings.Join(cl, ";"), strings.Join(dr, ";"), strings.Join(en, ";")
+}
+
+// matchPMIDs are the distinct PubMed IDs of a call's matches, ';'-separated.
+func matchPMIDs(ms []report.CatalogMatch) string {
+	var out []string
+	for _, m := range ms {
+		out = appendNew(out, m.PMIDs...)
+	}
+	return strings.Join(out, ";")
+}
+
+func appendNew(list []string, vs ...string) []string {
+	for _, v := range vs {
+		if !slices.Contains(list, v) {
+			list = append(list, v)
+		}
+	}
+	return list
+}
+
+// SitesCell writes site states as one TSV cell: "83:S>L:mutant;87:D:wild_type"
+// (position, reference residue, what the query has when it differs, state).
+func SitesCell(sites []report.Site) string {
+	parts := make([]string, len(sites))
+	for i, st := range sites {
+		obs := st.Ref
+		if st.Observed != "" && st.Observed != st.Ref {
+			obs += ">" + st.Observed
+		}
+		parts[i] = strconv.Itoa(st.RefPos) + ":" + obs + ":" + st.State
+	}
+	return strings.Join(parts, ";")
+}

@@ -35,7 +35,7 @@ func (d *fullDisk) Write(p []byte) (int, error) {
 // the same output as an undisturbed run.
 func TestFullDiskInjected(t *testing.T) {
 	gs := healed(synth(200))
-	for _, f := range Formats {
+	for _, f := range RecordFormats {
 		want := runAll(t, newEnv(t, f).opts(f), gs)
 		e := newEnv(t, f)
 		opt := e.opts(f)

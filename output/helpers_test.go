@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/wtalign/wtalign/report"
-	"github.com/wtalign/wtalign/variant"
 )
 
 // group is one input record: its outcome and output records.
@@ -26,15 +25,15 @@ func synth(n int) []group {
 			SchemaVersion: report.SchemaVersion, InputFile: fmt.Sprintf("in%d.faa", o%3),
 			Query:  report.Query{ID: fmt.Sprintf("q%d", o), Description: fmt.Sprintf("protein <%d>\t& co", o), Length: 100 + o%50, Index: o/3 + 1, Ordinal: o, SHA256: fmt.Sprintf("%064x", o)},
 			Engine: report.Engine{Name: "native", Version: "test", Matrix: "EBLOSUM62", GapOpen: 10, GapExtend: 0.5, Assign: "best"},
-			Status: variant.StatusWildtype, Flags: []string{}, Mutations: []variant.Mutation{}, NotCovered: []variant.Region{},
+			Status: report.StatusWildtype, Flags: []string{}, Mutations: []report.Mutation{}, NotCovered: []report.Region{},
 		}
 		g := group{rec: r}
 		switch o % 7 {
 		case 3:
-			r.Status = variant.StatusNoHit
+			r.Status = report.StatusNoHit
 			g.outcome.NoHit = true
 		case 5:
-			r.Status, r.Error = variant.StatusError, fmt.Sprintf("engine failed on q%d", o)
+			r.Status, r.Error = report.StatusError, fmt.Sprintf("engine failed on q%d", o)
 			g.outcome = Outcome{Failed: true, Reason: r.Error}
 		default:
 			r.Reference = &report.Reference{ID: "ecoli|gyrA|NP_416734.1", Gene: "gyrA", Length: 875, SHA256: fmt.Sprintf("%064x", 7)}
@@ -42,13 +41,13 @@ func synth(n int) []group {
 				ReferenceStart: 1, ReferenceEnd: 875, QueryStart: 1, QueryEnd: 875, ReferenceCoverage: 100, QueryCoverage: 100,
 				AlignedReference: "MSD", Match: "|.|", AlignedQuery: "MLD", CIGAR: "3M"}
 			for i := range o % 4 {
-				r.Status = variant.StatusMutant
-				r.Mutations = append(r.Mutations, variant.Mutation{Type: "substitution", RefStart: 83 + i, RefEnd: 83 + i, QueryStart: 83 + i, QueryEnd: 83 + i,
+				r.Status = report.StatusMutant
+				r.Mutations = append(r.Mutations, report.Mutation{Type: "substitution", RefStart: 83 + i, RefEnd: 83 + i, QueryStart: 83 + i, QueryEnd: 83 + i,
 					Ref: "S", Alt: "L", Short: fmt.Sprintf("S%dL", 83+i), HGVS: fmt.Sprintf("p.Ser%dLeu", 83+i), Name: fmt.Sprintf("gyrA_S%dL", 83+i)})
 			}
 			if o%11 == 4 {
 				r.Flags = []string{"partial_C"}
-				r.NotCovered = []variant.Region{{Start: 870, End: 875}}
+				r.NotCovered = []report.Region{{Start: 870, End: 875}}
 				g.outcome.FallbackUsed = true
 			}
 			if o%13 == 6 {
@@ -68,7 +67,7 @@ func healed(gs []group) []group {
 		out[i] = g
 		if g.outcome.Failed {
 			r := *g.rec
-			r.Status, r.Error = variant.StatusWildtype, ""
+			r.Status, r.Error = report.StatusWildtype, ""
 			out[i] = group{rec: &r}
 		}
 	}

@@ -44,6 +44,16 @@ func Merge(ctx context.Context, opt MergeOptions) (*manifest.Manifest, error) {
 	if len(opt.Shards) == 0 {
 		return nil, errors.New("output: merge: no shard outputs")
 	}
+	if fi, err := os.Stat(opt.Out); opt.Out != "-" && err == nil && !fi.Mode().IsRegular() && !fi.IsDir() {
+		// A device or pipe (/dev/stdout): write it as a stream, never
+		// replace it with a finished file.
+		f, err := os.OpenFile(opt.Out, os.O_WRONLY, 0)
+		if err != nil {
+			return nil, fmt.Errorf("output: merge: %w", err)
+		}
+		defer f.Close()
+		opt.Out, opt.Stdout, opt.Manifest = "-", f, ""
+	}
 	if opt.Out != "-" {
 		var reads []Path
 		for _, p := range opt.Shards {
@@ -92,6 +102,9 @@ func Merge(ctx context.Context, opt MergeOptions) (*manifest.Manifest, error) {
 	}
 	base := byK[1].m
 	format := Format(base.Output.Format)
+	if format == HAMRonization {
+		return nil, fmt.Errorf("output: merge: hAMRonization outputs have no record ordinals and cannot be merged; shard with --format json (or jsonl, tsv), merge, and convert")
+	}
 	if claimed, ok := FormatOfName(opt.Out); ok && claimed != format {
 		return nil, fmt.Errorf("%w: the merged output %s is named like %s but the shards are %s; name it *.%s", ErrClobber, opt.Out, claimed, format, format)
 	}

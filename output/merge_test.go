@@ -36,7 +36,7 @@ func shardRun(t *testing.T, e *env, f Format, gs []group, k, n int) string {
 
 func TestMergeEqualsUnsharded(t *testing.T) {
 	gs := synth(45) // with failures, to check they carry over
-	for _, f := range Formats {
+	for _, f := range RecordFormats {
 		e := newEnv(t, f)
 		want := runAll(t, e.opts(f), gs)
 		wantM, _ := manifest.Load(e.out + ".manifest.json")

@@ -208,6 +208,7 @@ func (w *Writer) fresh(cur, old *manifest.Manifest) error {
 	}
 	now := time.Now().UTC()
 	cur.Sessions = 1
+	cur.SessionLog = []manifest.Session{newSession(now, 0)}
 	cur.Timings = manifest.Timings{StartedAt: now, SessionStartedAt: now, LastCheckpointAt: now}
 	cur.Checkpoint = manifest.Checkpoint{OutputSHA256: hex.EncodeToString(w.sum.Sum(nil)), At: now}
 	w.m = cur
@@ -271,6 +272,7 @@ func (w *Writer) resume(cur, old *manifest.Manifest) error {
 	}
 	now := time.Now().UTC()
 	cur.Sessions = old.Sessions + 1
+	cur.SessionLog = append(append([]manifest.Session{}, old.SessionLog...), newSession(now, point.Records))
 	cur.Timings = manifest.Timings{StartedAt: old.Timings.StartedAt, SessionStartedAt: now, SessionStartRecords: point.Records}
 	if counts.Total == nil {
 		counts.Total = old.Counts.Total
@@ -286,6 +288,11 @@ func (w *Writer) resume(cur, old *manifest.Manifest) error {
 		}
 	}
 	return w.checkpoint(manifest.StatusRunning, "")
+}
+
+func newSession(at time.Time, startRecords int) manifest.Session {
+	host, _ := os.Hostname()
+	return manifest.Session{StartedAt: at, StartRecords: startRecords, Host: host, PID: os.Getpid()}
 }
 
 func (w *Writer) attach(f *os.File) {

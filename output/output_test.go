@@ -176,7 +176,7 @@ func TestResumeByteIdentical(t *testing.T) {
 
 func TestFailuresRetriedOnResume(t *testing.T) {
 	gs := synth(40) // ordinals 5, 12, 19, ... fail
-	for _, f := range Formats {
+	for _, f := range RecordFormats {
 		clean := runAll(t, newEnv(t, f).opts(f), healed(gs))
 		e := newEnv(t, f)
 		opt := e.opts(f)

@@ -124,7 +124,7 @@ func (w *Writer) Write(ordinal int, rec *report.Record, outcome Outcome) error {
 	if rec == nil {
 		return fmt.Errorf("output: input record %d has no output record", ordinal)
 	}
-	unit, err := encodeUnit(w.format, rec)
+	unit, err := encodeUnit(w.format, rec, w.opt.ToolVersion)
 	if err != nil {
 		return err
 	}
@@ -360,6 +360,13 @@ func (w *Writer) snapshot(status manifest.Status, msg string) *manifest.Manifest
 	t.RecordsPerSecond = 0
 	if session > 0 {
 		t.RecordsPerSecond = float64(w.done-t.SessionStartRecords) / session
+	}
+	if n := len(m.SessionLog); n > 0 {
+		log := append([]manifest.Session{}, m.SessionLog...)
+		s := &log[n-1]
+		s.Records, s.WallSeconds = w.done-s.StartRecords, session
+		s.CPUSeconds, s.PeakRSSBytes = manifest.Usage()
+		m.SessionLog = log
 	}
 	return &m
 }

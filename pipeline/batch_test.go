@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -98,16 +99,16 @@ func TestBatchEqualsPairByPair(t *testing.T) {
 		{AssignName, variantFiles},
 	}
 	for _, c := range cases {
-		job := newJob(t, c.mode, c.inputs...)
-		job.Engine, job.SkipUnassigned, job.Threads = pairByPair{aligner.NewNative()}, true, 2
+		job := skippingJob(t, c.mode, c.inputs)
+		job.Engine, job.Threads = pairByPair{aligner.NewNative()}, 2
 		res, want := collect(t, job)
 		if len(res) < 25 {
 			t.Fatalf("%s: %d records", c.mode, len(res))
 		}
 		for _, bs := range []int{1, 7, 64} {
 			eng := &countingBatch{Native: aligner.NewNative()}
-			job := newJob(t, c.mode, c.inputs...)
-			job.Engine, job.SkipUnassigned, job.Threads, job.BatchSize = eng, true, 2, bs
+			job := skippingJob(t, c.mode, c.inputs)
+			job.Engine, job.Threads, job.BatchSize = eng, 2, bs
 			_, got := collect(t, job)
 			if eng.aligns.Load() == 0 || c.mode == AssignBest && eng.scores.Load() == 0 {
 				t.Fatalf("%s batch %d: the batch path did not run (%d ScoreBatch, %d AlignBatch calls)", c.mode, bs, eng.scores.Load(), eng.aligns.Load())
@@ -117,6 +118,19 @@ func TestBatchEqualsPairByPair(t *testing.T) {
 			}
 		}
 	}
+}
+
+// skippingJob is newJob with --skip-unassigned (the variant files hold
+// genes the K-12 references lack).
+func skippingJob(t *testing.T, mode string, inputs []string) *Job {
+	t.Helper()
+	s := DefaultSpec()
+	s.Reference, s.Inputs, s.Assign, s.Threads, s.SkipUnassigned = k12Refs, inputs, mode, 1, true
+	p, err := Prepare(context.Background(), s, Env{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p.Job
 }
 
 // firstDiff fails with the first record that differs.

@@ -12,7 +12,9 @@ import (
 	"time"
 
 	"github.com/wtalign/wtalign/aligner"
+	"github.com/wtalign/wtalign/catalog"
 	"github.com/wtalign/wtalign/emboss"
+	"github.com/wtalign/wtalign/gencode"
 	"github.com/wtalign/wtalign/manifest"
 	"github.com/wtalign/wtalign/output"
 	"github.com/wtalign/wtalign/report"
@@ -29,6 +31,9 @@ type Env struct {
 	// Protected are further files the run reads (a config file): no output,
 	// manifest or lock path may be one of them.
 	Protected []string
+	// InputNames, when set, are the names records show as input_file for
+	// input paths (the service runs uploads from its job directories).
+	InputNames map[string]string
 	// StrictWater fails a record when water's printed Length, Identity,
 	// Similarity or Gaps differ from those of its aligned strings (which
 	// the record reports): wtalign compare checks water itself this way.
@@ -62,8 +67,9 @@ type Attr struct {
 
 // Progress is reported after each work unit.
 type Progress struct {
-	Done  int // records of this run written so far, resumed ones included
-	Total int // records the run will write; -1 when unknown (stdin)
+	Done  int   // records of this run written so far, resumed ones included
+	Total int   // records the run will write; -1 when unknown (stdin)
+	Cells int64 // dynamic-programming cells aligned in this session so far
 }
 
 // ErrInterrupted is returned when the context was cancelled during a run
@@ -89,6 +95,7 @@ type Outcome struct {
 	Kernel        string // the native SIMD kernel, "" for water
 	References    int
 	Elapsed       time.Duration // this session
+	Cells         int64         // dynamic-programming cells aligned in this session
 	// AlreadyComplete says the same run had finished before and its output
 	// is intact: nothing was done.
 	AlreadyComplete bool
@@ -128,8 +135,17 @@ func (p *Plan) Execute(ctx context.Context) (*Outcome, error) {
 	if stdout == nil {
 		stdout = os.Stdout
 	}
+	out := s.Out
+	if out != "-" && isStream(out) {
+		f, err := os.OpenFile(out, os.O_WRONLY, 0)
+		if err != nil {
+			return nil, fmt.Errorf("output: %w", err)
+		}
+		defer f.Close()
+		stdout, out = f, "-"
+	}
 	w, err := output.Open(output.Options{
-		Out: s.Out, Stdout: stdout, Manifest: s.Manifest, Format: output.Format(s.Format),
+		Out: out, Stdout: stdout, Manifest: s.Manifest, Format: output.Format(s.Format),
 		Resume: s.Resume, Force: s.Force,
 		CheckpointEvery: s.CheckpointEvery, CheckpointInterval: time.Duration(s.CheckpointInterval),
 		CommandLine: env.CommandLine, ToolVersion: env.ToolVersion, ToolCommit: env.ToolCommit,
@@ -138,19 +154,19 @@ func (p *Plan) Execute(ctx context.Context) (*Outcome, error) {
 			Engine: p.Job.EngineInfo.Name, EngineVersion: p.Job.EngineInfo.Version, Shard: s.Shard,
 		},
 	})
-	out := &Outcome{Out: s.Out, Format: s.Format, Engine: p.Job.EngineInfo, Kernel: p.kernel, References: len(p.Refs)}
+	res := &Outcome{Out: s.Out, Format: s.Format, Engine: p.Job.EngineInfo, Kernel: p.kernel, References: len(p.Refs)}
 	if errors.Is(err, output.ErrComplete) {
-		out.AlreadyComplete = true
+		res.AlreadyComplete = true
 		if m, lerr := manifest.Load(p.manifestPath()); lerr == nil {
-			out.Counts, out.Manifest, out.Records = m.Counts, p.manifestPath(), m.Counts.Done
+			res.Counts, res.Manifest, res.Records = m.Counts, p.manifestPath(), m.Counts.Done
 		}
-		return out, nil
+		return res, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	if s.Out != "-" {
-		out.Manifest = w.ManifestPath()
+	if out != "-" {
+		res.Manifest = w.ManifestPath()
 	}
 	done := w.Done()
 	total := -1
@@ -169,36 +185,37 @@ func (p *Plan) Execute(ctx context.Context) (*Outcome, error) {
 		})
 	}, func(st Stats) {
 		if env.Progress != nil {
-			env.Progress(Progress{Done: done + st.Emitted, Total: total})
+			env.Progress(Progress{Done: done + st.Emitted, Total: total, Cells: st.Cells})
 		}
 	})
-	out.Elapsed = time.Since(start)
-	out.Resumed = done
+	res.Elapsed = time.Since(start)
+	res.Resumed = done
+	res.Cells = st.Cells
 	switch {
 	case runErr != nil && ctx.Err() != nil && errors.Is(runErr, context.Canceled):
-		if s.Out == "-" {
-			return out, fmt.Errorf("interrupted while writing to stdout: %w", ctx.Err())
+		if out == "-" {
+			return res, fmt.Errorf("interrupted while writing to stdout: %w", ctx.Err())
 		}
 		if err := w.Interrupt(); err != nil {
-			return out, fmt.Errorf("writing checkpoint after interrupt: %w", err)
+			return res, fmt.Errorf("writing checkpoint after interrupt: %w", err)
 		}
-		return out, ErrInterrupted
+		return res, ErrInterrupted
 	case runErr != nil:
 		if err := w.Abort(runErr); err != nil {
-			return out, fmt.Errorf("%w (and recording the failure in the manifest failed: %v)", runErr, err)
+			return res, fmt.Errorf("%w (and recording the failure in the manifest failed: %v)", runErr, err)
 		}
-		return out, runErr
+		return res, runErr
 	}
 	w.SetTotal(done + st.Emitted)
 	if err := w.Finish(); err != nil {
-		return out, err
+		return res, err
 	}
-	out.Counts = w.Counts()
-	out.Records = done + st.Emitted
-	if out.Counts.Failed > 0 {
-		return out, &RecordsFailedError{N: out.Counts.Failed}
+	res.Counts = w.Counts()
+	res.Records = done + st.Emitted
+	if res.Counts.Failed > 0 {
+		return res, &RecordsFailedError{N: res.Counts.Failed}
 	}
-	return out, nil
+	return res, nil
 }
 
 // Plan is a Spec made ready to run: files read and checked, references
@@ -213,6 +230,7 @@ type Plan struct {
 	env     Env
 	kernel  string
 	water   *emboss.Water
+	cats    *catalogs
 }
 
 // Water is the EMBOSS water the plan runs (nil for the native engine).
@@ -245,8 +263,12 @@ func Prepare(ctx context.Context, spec Spec, env Env) (*Plan, error) {
 	if err != nil {
 		return nil, &FieldError{Key: "gapopen", Value: fmt.Sprintf("%g/%g", s.GapOpen, s.GapExtend), Msg: strings.TrimPrefix(err.Error(), "aligner: ")}
 	}
-	keyRe, _ := s.keyRegex()                          // validated
-	refs, err := LoadReferences(s.Reference, sc, nil) // --key-regex is for query headers
+	keyRe, _ := s.keyRegex() // validated
+	var code *gencode.Code
+	if s.InputType == InputCDS {
+		code, _ = gencode.Lookup(s.GeneticCode) // validated
+	}
+	refs, err := LoadReferences(s.Reference, sc, nil, code) // --key-regex is for query headers
 	if err != nil {
 		return nil, err
 	}
@@ -260,11 +282,12 @@ func Prepare(ctx context.Context, spec Spec, env Env) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	var sites map[string][]int
-	if s.Sites != "" {
-		if sites, err = ReadSites(s.Sites, refs); err != nil {
-			return nil, err
-		}
+	cats, err := s.loadCatalogs(refs)
+	if err != nil {
+		return nil, err
+	}
+	if cats != nil {
+		cats.notes(&env)
 	}
 	pre, err := asg.Prescan(s.Inputs)
 	if err != nil {
@@ -273,7 +296,7 @@ func Prepare(ctx context.Context, spec Spec, env Env) (*Plan, error) {
 	if len(pre.Missing) > 0 && !s.SkipUnassigned {
 		return nil, missingError(pre, mode, s.Reference)
 	}
-	p := &Plan{Spec: s, Refs: refs, Matrix: m, Prescan: pre, env: env}
+	p := &Plan{Spec: s, Refs: refs, Matrix: m, Prescan: pre, env: env, cats: cats}
 	eng, info, batch, err := p.chooseEngine(ctx)
 	if err != nil {
 		return nil, err
@@ -286,12 +309,17 @@ func Prepare(ctx context.Context, spec Spec, env Env) (*Plan, error) {
 	format := output.Format(s.Format)
 	p.Job = &Job{
 		Inputs: s.Inputs, Assigner: asg, Engine: eng, EngineInfo: info, Scoring: sc,
-		Thresholds:     Thresholds{MinIdentity: s.MinIdentity, MinRefCoverage: s.MinRefCoverage, MinScore: s.MinScore},
+		Thresholds: Thresholds{MinIdentity: s.MinIdentity, MinRefCoverage: s.MinRefCoverage, MinScore: s.MinScore,
+			SameGeneIdentity: s.SameGeneIdentity},
 		SkipUnassigned: s.SkipUnassigned, AllowNucleotide: s.AllowNucleotide, CompleteProteins: s.CompleteProteins,
 		MaxLength: s.MaxLength,
-		Encode:    func(r *report.Record) ([]byte, error) { return output.Encode(format, r) },
-		Threads:   s.Threads, BatchSize: batch, Shard: k, Shards: n, Copies: pre.Copies, Sites: sites,
+		Encode:    func(r *report.Record) ([]byte, error) { return output.Encode(format, r, env.ToolVersion) },
+		Threads:   s.Threads, BatchSize: batch, Shard: k, Shards: n, Copies: pre.Copies, InputNames: env.InputNames,
 	}
+	if cats != nil {
+		p.Job.Catalog = cats.index
+	}
+	p.Job.Code = code
 	return p, nil
 }
 
@@ -372,28 +400,58 @@ const waterBatch = 64
 // change an output byte. Threads, logging and checkpoint cadence are not in it.
 func (p *Plan) identityConfig() any {
 	s := &p.Spec
-	return struct {
-		Matrix           string           `json:"matrix"`
-		GapOpen          float64          `json:"gap_open"`
-		GapExtend        float64          `json:"gap_extend"`
-		Assign           string           `json:"assign"`
-		KeyRegex         string           `json:"key_regex"`
-		SkipUnassigned   bool             `json:"skip_unassigned"`
-		MinIdentity      float64          `json:"min_identity"`
-		MinRefCoverage   float64          `json:"min_ref_coverage"`
-		MinScore         float64          `json:"min_score"`
-		Format           string           `json:"format"`
-		Engine           string           `json:"engine"`
-		AllowNucleotide  bool             `json:"allow_nucleotide"`
-		CompleteProteins bool             `json:"complete_proteins"`
-		MaxLength        int              `json:"max_length"`
-		Sites            map[string][]int `json:"sites,omitempty"`
+	cfg := struct {
+		Matrix           string   `json:"matrix"`
+		GapOpen          float64  `json:"gap_open"`
+		GapExtend        float64  `json:"gap_extend"`
+		Assign           string   `json:"assign"`
+		KeyRegex         string   `json:"key_regex"`
+		SkipUnassigned   bool     `json:"skip_unassigned"`
+		MinIdentity      float64  `json:"min_identity"`
+		MinRefCoverage   float64  `json:"min_ref_coverage"`
+		MinScore         float64  `json:"min_score"`
+		SameGeneIdentity float64  `json:"same_gene_identity"`
+		Format           string   `json:"format"`
+		Engine           string   `json:"engine"`
+		AllowNucleotide  bool     `json:"allow_nucleotide"`
+		CompleteProteins bool     `json:"complete_proteins"`
+		MaxLength        int      `json:"max_length"`
+		InputType        string   `json:"input_type"`
+		GeneticCode      int      `json:"genetic_code,omitempty"`
+		Catalogs         []string `json:"catalogs,omitempty"` // label and content sha256 of each (--sites included)
 	}{
 		Matrix: p.Matrix.Name, GapOpen: s.GapOpen, GapExtend: s.GapExtend, Assign: p.Mode(), KeyRegex: s.KeyRegex,
 		SkipUnassigned: s.SkipUnassigned, MinIdentity: s.MinIdentity, MinRefCoverage: s.MinRefCoverage,
-		MinScore: s.MinScore, Format: s.Format, Engine: p.Job.Engine.Name(), AllowNucleotide: s.AllowNucleotide,
-		CompleteProteins: s.CompleteProteins, MaxLength: s.MaxLength, Sites: p.Job.Sites,
+		MinScore: s.MinScore, SameGeneIdentity: s.SameGeneIdentity, Format: s.Format, Engine: p.Job.Engine.Name(), AllowNucleotide: s.AllowNucleotide,
+		CompleteProteins: s.CompleteProteins, MaxLength: s.MaxLength, InputType: s.InputType, Catalogs: p.catDigest(),
 	}
+	if s.InputType == InputCDS {
+		cfg.GeneticCode = s.GeneticCode
+	}
+	return cfg
+}
+
+func (p *Plan) catDigest() []string {
+	if p.cats == nil {
+		return nil
+	}
+	return p.cats.digest
+}
+
+// Catalogs are the loaded catalogs (nil without --catalog or --sites).
+func (p *Plan) Catalogs() []*catalog.Catalog {
+	if p.cats == nil {
+		return nil
+	}
+	return p.cats.cats
+}
+
+// CatalogIndex is the catalogs resolved against the references.
+func (p *Plan) CatalogIndex() *catalog.Index {
+	if p.cats == nil {
+		return nil
+	}
+	return p.cats.index
 }
 
 // shardSize is how many of total records shard k of n holds.

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strings"
 	"testing"
 
@@ -27,7 +26,7 @@ func k12(t testing.TB) []*Ref {
 	if err != nil {
 		t.Fatal(err)
 	}
-	refs, err := LoadReferences(k12Refs, sc, nil)
+	refs, err := LoadReferences(k12Refs, sc, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,38 +107,6 @@ func FuzzReadMap(f *testing.F) {
 		for q, r := range got {
 			if byID[r.ID] != r || q == "" {
 				t.Fatalf("query %q mapped to %v, not a reference", q, r.ID)
-			}
-		}
-	})
-}
-
-// FuzzReadSites: whatever --sites file is given, reading it never panics;
-// every error names the file and the line; every site it accepts is a
-// position of the reference it names, each once, in order.
-func FuzzReadSites(f *testing.F) {
-	refs := k12(f)
-	byID := map[string]*Ref{}
-	for _, r := range refs {
-		byID[r.ID] = r
-	}
-	for _, b := range scriptFiles(f, `\.tsv$`) {
-		f.Add(b)
-	}
-	f.Add([]byte("gyrA\tS83\nGYRA\t 87 \r\nparC\t80\n# c\n\nmarR\t1\n"))
-	f.Add([]byte("gyrA\t83\nnosuch\t5\n"))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		got, err := parseSites(bytes.NewReader(data), "fuzz.tsv", refs)
-		if err != nil {
-			if got != nil || !lineError(err, "sites fuzz.tsv") {
-				t.Fatalf("error %q (with sites: %v): want one naming the file and line", err, got != nil)
-			}
-			return
-		}
-		for id, ps := range got {
-			r := byID[id]
-			if r == nil || len(ps) == 0 || !slices.IsSorted(ps) || len(slices.Compact(slices.Clone(ps))) != len(ps) ||
-				ps[0] < 1 || ps[len(ps)-1] > len(r.Seq) {
-				t.Fatalf("sites of %q: %v", id, ps)
 			}
 		}
 	})

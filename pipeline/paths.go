@@ -18,7 +18,7 @@ import (
 // and an output or manifest directory that is missing or not writable
 // (a plain error: the Spec is fine, the file system is not).
 func (s *Spec) checkPaths(protected []string) error {
-	if s.Out == "-" {
+	if s.Out == "-" || isStream(s.Out) {
 		return nil
 	}
 	reads := []output.Path{{Path: s.Reference, Role: "reference"}, {Path: s.Map, Role: "map file"},
@@ -105,4 +105,13 @@ func readInfileList(path string) ([]string, error) {
 		return nil, fmt.Errorf("input list %s: no file names in it", path)
 	}
 	return out, nil
+}
+
+// isStream reports whether the output path names an existing file that is
+// not a regular file (/dev/null, /dev/stdout, a named pipe): such a target
+// is written as a stream, like "-", never replaced by a finished file,
+// and has no partial, manifest or lock beside it.
+func isStream(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && !fi.Mode().IsRegular() && !fi.IsDir()
 }

@@ -1,13 +1,16 @@
 package pipeline
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/wtalign/wtalign/aligner"
+	"github.com/wtalign/wtalign/catalog"
 	"github.com/wtalign/wtalign/fasta"
 	"github.com/wtalign/wtalign/report"
 	"github.com/wtalign/wtalign/variant"
@@ -23,17 +26,21 @@ type scorer interface {
 // input: problems become failed records.
 func (job *Job) process(it item, pre map[*Ref]pairResult) Result {
 	rec := it.rec
+	inputName := rec.File
+	if n, ok := job.InputNames[rec.File]; ok {
+		inputName = n
+	}
 	out := &report.Record{
 		SchemaVersion: report.SchemaVersion,
-		InputFile:     rec.File,
+		InputFile:     inputName,
 		Query: report.Query{
 			ID: rec.ID, Description: rec.Description, Length: len(rec.Seq),
 			Index: rec.Index, Ordinal: it.ordinal, SHA256: seqHash(rec.Seq),
 		},
 		Engine:     job.EngineInfo,
 		Flags:      []string{},
-		Mutations:  []variant.Mutation{},
-		NotCovered: []variant.Region{},
+		Mutations:  []report.Mutation{},
+		NotCovered: []report.Region{},
 	}
 	out.Engine.Assign = job.Assigner.Mode
 	res := Result{Ordinal: it.ordinal, Record: out}
@@ -43,62 +50,88 @@ func (job *Job) process(it item, pre map[*Ref]pairResult) Result {
 		return res
 	}
 	if it.err != nil {
-		status := variant.StatusError
-		if errors.Is(it.err, fasta.ErrEmptyRecord) {
-			status = variant.StatusEmpty
+		status, msg := report.StatusError, it.err.Error()
+		switch {
+		case errors.Is(it.err, fasta.ErrEmptyRecord):
+			status = report.StatusEmpty
+		case errors.Is(it.err, fasta.ErrNucleotide):
+			msg += " (coding sequences: --input-type cds translates them; --allow-nucleotide aligns them as protein letters)"
 		}
-		return fail(status, it.err.Error())
+		return fail(status, msg)
 	}
 	refs, why := it.refs, it.why
 	if refs == nil {
 		if job.SkipUnassigned {
-			out.Status, out.Error = StatusSkipped, why
+			out.Status, out.Error = report.StatusSkipped, why
 			res.Skipped, res.Reason = true, why
 			return res
 		}
-		return fail(variant.StatusError, why)
+		return fail(report.StatusError, why)
+	}
+	for _, r := range refs {
+		res.Cells += int64(len(rec.Seq)) * int64(len(r.Seq))
 	}
 	ref, tie, err := job.pick(refs, rec.Seq, pre)
 	if err != nil {
-		return fail(variant.StatusError, err.Error())
+		return fail(report.StatusError, err.Error())
 	}
 	var al *aligner.Alignment
 	if r, ok := pre[ref]; ok && r.Aln != nil {
 		al, out.Engine.FallbackUsed, res.FallbackUsed = r.Aln, r.FallbackUsed, r.FallbackUsed
 	} else if al, err = job.Engine.Align(ref.Profile, rec.Seq); err != nil {
-		return fail(variant.StatusError, fmt.Sprintf("%s engine: %v", job.Engine.Name(), err))
+		return fail(report.StatusError, fmt.Sprintf("%s engine: %v", job.Engine.Name(), err))
 	}
 	out.Reference = &report.Reference{ID: ref.ID, Gene: ref.Gene, Length: len(ref.Seq), SHA256: ref.SHA256}
-	out.Alignment = job.alignmentSection(ref, rec, al)
+	a := job.alignmentSection(ref, rec, al)
+	out.Alignment = a
 
-	if !job.passes(out.Alignment, al) {
+	if hit, why := job.isHit(a, al, proteinLength(rec.Seq)); !hit {
 		if job.Assigner.Mode == AssignBest {
-			out.Status = variant.StatusNoHit
+			out.Status = report.StatusNoHit
+			out.StatusReason = fmt.Sprintf("best reference %s: %s; not a hit", ref.Gene, why)
 			out.BestHit = &report.BestHit{
-				ReferenceID: ref.ID, Gene: ref.Gene, Score: out.Alignment.Score,
-				PercentIdentity: out.Alignment.PercentIdentity, ReferenceCoverage: out.Alignment.ReferenceCoverage,
+				ReferenceID: ref.ID, Gene: ref.Gene, Score: a.Score,
+				PercentIdentity: a.PercentIdentity, ReferenceCoverage: a.ReferenceCoverage,
 			}
 			out.Reference, out.Alignment = nil, nil
 			res.NoHit = true
 			return res
 		}
-		out.Status = variant.StatusLowQuality
+		out.Status = report.StatusLowQuality
+		out.StatusReason = fmt.Sprintf("%s; no mutations are called", why)
 		return res
 	}
 
 	var qflags []string
 	if rec.Lowercase {
-		qflags = append(qflags, variant.FlagLowercaseInput)
+		qflags = append(qflags, report.FlagLowercaseInput)
 	}
 	if rec.Removed > 0 {
-		qflags = append(qflags, variant.FlagRemovedCharacters)
+		qflags = append(qflags, report.FlagRemovedCharacters)
+	}
+	if rec.TerminalStopStripped {
+		qflags = append(qflags, report.FlagTerminalStopStripped)
 	}
 	if tie {
-		qflags = append(qflags, FlagTiedReferences)
+		qflags = append(qflags, report.FlagTiedReferences)
 	}
 	if it.copies > 1 {
-		qflags = append(qflags, variant.FlagMultipleCopies)
+		qflags = append(qflags, report.FlagMultipleCopies)
 		out.CopyIndex = it.copy
+	}
+	if a.PercentIdentity < job.Thresholds.SameGeneIdentity {
+		// Another gene of the same family (a paralog such as AcrD for AcrB,
+		// or a distant ortholog): its differences are not variants of this
+		// wild type, so none are called.
+		out.Status = report.StatusHomolog
+		named := ""
+		if job.Assigner.Mode != AssignBest {
+			named = fmt.Sprintf(" although assigned to %s by %s", ref.Gene, job.Assigner.Mode)
+		}
+		out.StatusReason = fmt.Sprintf("%.1f%% identity to %s is below the same-gene threshold of %g%% (--same-gene-identity)%s: a homolog or paralog, not a variant of it; no mutations are called",
+			a.PercentIdentity, ref.Gene, job.Thresholds.SameGeneIdentity, named)
+		out.Flags = orderFlags(qflags)
+		return res
 	}
 	call, err := variant.Call(variant.Input{
 		Gene: ref.Gene, Ref: ref.Seq, Query: rec.Seq, Aln: al,
@@ -108,37 +141,136 @@ func (job *Job) process(it item, pre map[*Ref]pairResult) Result {
 		QueryFlags:                qflags,
 	})
 	if err != nil {
-		return fail(variant.StatusError, err.Error())
+		return fail(report.StatusError, err.Error())
+	}
+	if job.Code != nil {
+		if err := job.codons(&call, ref, rec, it.cds, al, out); err != nil {
+			return fail(report.StatusError, err.Error())
+		}
 	}
 	out.Status = call.Status
+	out.Truncation = call.Truncation
 	out.Flags = call.Flags
 	out.Mutations = call.Mutations
 	out.NotCovered = call.NotCovered
 	out.NTerminalOverhang = call.NTerminalOverhang
 	out.CTerminalOverhang = call.CTerminalOverhang
-	if out.Flags == nil {
-		out.Flags = []string{}
+	switch {
+	case call.Truncation != nil:
+		out.StatusReason = truncationReason(call.Truncation, out.Mutations)
+	case call.Status == report.StatusPartial:
+		out.StatusReason = partialReason(call.NotCovered, len(ref.Seq))
 	}
-	if out.Mutations == nil {
-		out.Mutations = []variant.Mutation{}
-	}
-	if out.NotCovered == nil {
-		out.NotCovered = []variant.Region{}
-	}
-	if ps := job.Sites[ref.ID]; len(ps) > 0 {
-		if out.Sites, err = call.Sites(ref.Seq, ps); err != nil {
-			return fail(variant.StatusError, err.Error())
+	if job.Catalog != nil && job.Catalog.Catalogued(ref.ID) {
+		if err := job.annotate(out, ref, rec.ID); err != nil {
+			return fail(report.StatusError, err.Error())
 		}
 	}
 	return res
 }
 
-// StatusSkipped marks a query with no reference under --skip-unassigned.
-const StatusSkipped = "skipped"
+// annotate gives every call of a catalogued reference its verdict and
+// catalog matches, and the record the state of every catalogued site.
+// Requirements on other genes stay "unknown" here: they are decided per
+// genome (wtalign summarize --catalog), which sees all of its copies.
+func (job *Job) annotate(out *report.Record, ref *Ref, queryID string) error {
+	ac, err := job.Catalog.AnnotateCopy(catalog.Copy{Query: queryID, Reference: ref.ID, Mutations: out.Mutations, NotCovered: out.NotCovered})
+	if err != nil {
+		return err
+	}
+	for i, c := range ac.Calls {
+		out.Mutations[i].Verdict = c.Verdict
+		for _, m := range c.Matches {
+			out.Mutations[i].Catalog = append(out.Mutations[i].Catalog, m.Record())
+		}
+	}
+	for _, st := range ac.Sites {
+		out.Sites = append(out.Sites, st.Record())
+	}
+	out.CataloguedBy = job.Catalog.Labels(ref.ID)
+	return nil
+}
 
-// FlagTiedReferences marks a best-mode query whose best score was shared
-// by several references (the first in the reference file is used).
-const FlagTiedReferences = "tied_references"
+// codons adds codon changes to the calls of a CDS query, lists its
+// synonymous changes, and turns a frameshift's tail of substitutions into
+// one frameshift call (Y253CfsTer5), which truncates the protein there.
+func (job *Job) codons(call *variant.Result, ref *Ref, rec *fasta.Record, cds []byte, al *aligner.Alignment, out *report.Record) error {
+	cr, err := variant.CallCodons(variant.CodonInput{RefCDS: ref.CDS, QueryCDS: cds, Ref: ref.Seq, Query: rec.Seq, Aln: al, Result: *call, Code: job.Code})
+	if err != nil {
+		return err
+	}
+	muts := make([]report.Mutation, len(cr.Calls))
+	for i, c := range cr.Calls {
+		m := c.Mutation
+		m.RefCodons, m.QueryCodons, m.CodonChange = c.RefCodons, c.QueryCodons, c.CodonChange
+		muts[i] = m
+	}
+	call.Mutations = muts
+	for _, c := range cr.Synonymous {
+		m := c.Mutation
+		m.RefCodons, m.QueryCodons, m.CodonChange = c.RefCodons, c.QueryCodons, c.CodonChange
+		out.Synonymous = append(out.Synonymous, m)
+	}
+	if cr.Frameshift >= 0 {
+		fs := cr.Calls[cr.Frameshift]
+		t := &report.Truncation{Position: fs.RefStart, ReferenceLength: len(ref.Seq), Evidence: report.EvidenceFrameshift}
+		if fs.Type == report.TypeNonsense {
+			t.Evidence = report.EvidenceStop
+		}
+		call.Truncation, call.Status = t, report.StatusTruncated
+	}
+	return nil
+}
+
+// orderFlags lists caller flags in the vocabulary's order.
+func orderFlags(fs []string) []string {
+	out := []string{}
+	for _, f := range report.FlagOrder {
+		if slices.Contains(fs, f) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func truncationReason(t *report.Truncation, muts []report.Mutation) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "truncated at reference position %d of %d: ", t.Position, t.ReferenceLength)
+	switch t.Evidence {
+	case report.EvidenceStop:
+		b.WriteString("premature stop")
+		for _, m := range muts {
+			if m.Type == report.TypeNonsense && m.RefStart == t.Position {
+				fmt.Fprintf(&b, " (%s)", m.Short)
+				break
+			}
+		}
+	case report.EvidenceEndsAtStop:
+		b.WriteString("the complete translation ends here, before the reference end")
+	case report.EvidenceFrameshiftLike:
+		b.WriteString("the alignment ends here and the query goes on for a short divergent tail, as after a frameshift")
+	case report.EvidenceFrameshift:
+		b.WriteString("a frameshift")
+		for _, m := range muts {
+			if m.Type == report.TypeFrameshift {
+				fmt.Fprintf(&b, " (%s, %s)", m.Short, m.CodonChange)
+				break
+			}
+		}
+	}
+	if t.CallsAfterStop > 0 {
+		fmt.Fprintf(&b, "; %d call(s) after the stop are read-through (after_premature_stop), not counted", t.CallsAfterStop)
+	}
+	return b.String()
+}
+
+func partialReason(nc []report.Region, n int) string {
+	parts := make([]string, len(nc))
+	for i, r := range nc {
+		parts[i] = fmt.Sprintf("%d-%d", r.Start, r.End)
+	}
+	return fmt.Sprintf("the alignment does not cover reference residues %s of %d (a fragment or a contig end; no evidence of a stop)", strings.Join(parts, ", "), n)
+}
 
 // pick returns the reference to align to: the only candidate, or the one
 // with the best water score (ties go to the earlier reference).
@@ -190,18 +322,45 @@ func bestOf(scores []int64) (int, bool) {
 	return best, tie
 }
 
-func (job *Job) passes(a *report.Alignment, al *aligner.Alignment) bool {
+// isHit applies the thresholds; why says what failed, in words. Under
+// name and map a named fragment is a hit whatever its coverage (reported as
+// partial). Under best a query must also cover --min-ref-coverage of the
+// reference, unless it is the same gene (--same-gene-identity) aligned over
+// most of its own length: a truncated or disrupted copy of the wild type,
+// whose loss of function must not vanish as no_hit.
+func (job *Job) isHit(a *report.Alignment, al *aligner.Alignment, protLen int) (bool, string) {
 	t := job.Thresholds
 	if al.Score == aligner.NoScore {
-		return false
+		return false, "no score (a one-residue sequence)"
 	}
 	if a.PercentIdentity < t.MinIdentity || a.Score < t.MinScore {
-		return false
+		return false, fmt.Sprintf("%.1f%% identity, score %g (needs --min-identity %g and --min-score %g)", a.PercentIdentity, a.Score, t.MinIdentity, t.MinScore)
 	}
-	// Coverage only decides hits in a scan: a query named as the gene may
-	// be a fragment, which is reported as partial with its calls.
-	return job.Assigner.Mode != AssignBest || a.ReferenceCoverage >= t.MinRefCoverage
+	if job.Assigner.Mode != AssignBest || a.ReferenceCoverage >= t.MinRefCoverage {
+		return true, ""
+	}
+	aligned := a.QueryEnd - a.QueryStart + 1
+	if a.PercentIdentity >= t.SameGeneIdentity && 100*float64(aligned) >= minQueryCoverageDisrupted*float64(protLen) {
+		return true, ""
+	}
+	return false, fmt.Sprintf("%.1f%% identity over %.1f%% of the reference (needs --min-ref-coverage %g, or --same-gene-identity %g over %g%% of the query)",
+		a.PercentIdentity, a.ReferenceCoverage, t.MinRefCoverage, t.SameGeneIdentity, minQueryCoverageDisrupted)
 }
+
+// proteinLength is the length of the protein a query encodes: up to its
+// first stop, for a translation read through a premature stop (what comes
+// after is not protein and must not count against it).
+func proteinLength(q []byte) int {
+	if i := bytes.IndexByte(q, '*'); i >= 0 {
+		return max(i, 1)
+	}
+	return len(q)
+}
+
+// minQueryCoverageDisrupted is how much of itself a same-gene query with
+// low reference coverage must align: a truncated gene aligns nearly all of
+// its residues, a chance local match within another protein does not.
+const minQueryCoverageDisrupted = 50.0
 
 // alignmentSection computes water's statistics and our coverage figures.
 func (job *Job) alignmentSection(ref *Ref, rec *fasta.Record, al *aligner.Alignment) *report.Alignment {

@@ -53,6 +53,10 @@ func TestProteomeScanFindsEveryWildType(t *testing.T) {
 			continue
 		}
 		others = append(others, rec.Query.ID+" -> "+rec.Reference.Gene+" "+rec.Status)
+		// The proteome's own paralogs are never variants of the wild types.
+		if rec.Status != "homolog" || len(rec.Mutations) != 0 {
+			t.Errorf("%s -> %s: status %s with %d calls, want homolog without calls", rec.Query.ID, rec.Reference.Gene, rec.Status, len(rec.Mutations))
+		}
 	}
 	if len(found) != 38 {
 		t.Errorf("found %d of 38 wild types: %v", len(found), found)

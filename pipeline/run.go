@@ -9,7 +9,9 @@ import (
 	"sync"
 
 	"github.com/wtalign/wtalign/aligner"
+	"github.com/wtalign/wtalign/catalog"
 	"github.com/wtalign/wtalign/fasta"
+	"github.com/wtalign/wtalign/gencode"
 	"github.com/wtalign/wtalign/report"
 )
 
@@ -21,6 +23,10 @@ type Thresholds struct {
 	MinIdentity    float64 // EMBOSS percent identity (over alignment length)
 	MinRefCoverage float64 // percent of the reference inside the alignment
 	MinScore       float64 // water score
+	// SameGeneIdentity is the EMBOSS percent identity from which a hit is
+	// the reference's own gene (variants called); below it the hit is a
+	// homolog or paralog (status homolog, no calls).
+	SameGeneIdentity float64
 }
 
 // Job is one alignment run.
@@ -50,9 +56,16 @@ type Job struct {
 	// Encode, when set, serialises each finished record on the worker
 	// goroutine (Result.Encoded), so the ordered writer only copies bytes.
 	Encode func(*report.Record) ([]byte, error)
-	// Sites maps reference IDs to positions whose state every hit on that
-	// reference reports (wild_type, mutant, ambiguous, deleted, not_covered).
-	Sites map[string][]int
+	// Catalog, when set, annotates every call on a catalogued reference
+	// (verdict, matches) and gives the state of every catalogued site;
+	// --sites lists are catalogs of positions.
+	Catalog *catalog.Index
+	// Code, when set, says the queries and references are coding
+	// sequences: they are translated with it, and calls carry codons.
+	Code *gencode.Code
+	// InputNames, when set, gives the name records carry as input_file for
+	// an input path (the service's uploads keep their uploaded names).
+	InputNames map[string]string
 }
 
 // Result is one finished record, delivered in input order.
@@ -68,6 +81,9 @@ type Result struct {
 	FallbackUsed bool
 	// Encoded is Job.Encode's output for Record, made on the worker.
 	Encoded []byte
+	// Cells are the dynamic-programming cells aligned for this record:
+	// its length times the length of every reference it was scored against.
+	Cells int64
 }
 
 // Stats are the totals of a run (this invocation only, not resumed work).
@@ -77,6 +93,7 @@ type Stats struct {
 	Failed  int
 	NoHit   int
 	Skipped int
+	Cells   int64 // dynamic-programming cells aligned
 }
 
 // item is one record on its way through the workers, with its assignment
@@ -86,6 +103,7 @@ type item struct {
 	rec     *fasta.Record
 	err     error  // record-level problem
 	refs    []*Ref // candidate references; nil when there is none (why says why)
+	cds     []byte // the query as given, for CDS input (rec.Seq is then its translation)
 	why     string
 	copy    int // 1-based copy number among the file's queries of the same reference; 0 if unknown
 	copies  int // how many such queries the file has
@@ -185,6 +203,7 @@ func Run(ctx context.Context, job *Job, emit func(Result) error, progress func(S
 						break
 					}
 					st.Emitted++
+					st.Cells += r.Cells
 					switch {
 					case r.Failed:
 						st.Failed++
@@ -235,7 +254,7 @@ func (job *Job) read(ctx context.Context, bs int, inflight chan struct{}, todo c
 		return true
 	}
 	for _, path := range job.Inputs {
-		rd, err := fasta.Open(path, fasta.Options{Role: fasta.Query, AllowNucleotide: job.AllowNucleotide, MaxLength: job.MaxLength})
+		rd, err := fasta.Open(path, fasta.Options{Role: fasta.Query, AllowNucleotide: job.AllowNucleotide || job.Code != nil, MaxLength: job.MaxLength})
 		if err != nil {
 			cur.err = err
 			send()
@@ -263,7 +282,14 @@ func (job *Job) read(ctx context.Context, bs int, inflight chan struct{}, todo c
 				job.Assigner.Resolve(rec) // auto mode on stdin: decided by the first record
 			}
 			it := item{ordinal: o, rec: rec, err: err}
-			if err == nil {
+			if err == nil && job.Code != nil {
+				if isNucleotide(rec.Seq) {
+					it.cds, rec.Seq = rec.Seq, translateQuery(job.Code, rec)
+				} else {
+					it.err = fmt.Errorf("%s record %d (%s): --input-type cds needs coding sequences (nucleotides); this record has other letters (a protein?)", rec.File, rec.Index, rec.ID)
+				}
+			}
+			if it.err == nil {
 				it.refs, it.why = job.Assigner.Candidates(rec)
 			}
 			if counts := job.Copies[path]; counts != nil && it.refs != nil {

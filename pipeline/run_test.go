@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"testing"
 
-	"github.com/wtalign/wtalign/aligner"
 	"github.com/wtalign/wtalign/report"
 )
 
@@ -16,29 +15,17 @@ const (
 	proteome = "../testdata/proteomes/GCF_000005845.2_proteins.faa"
 )
 
+// newJob builds a job the way align does (Prepare from a Spec with the
+// documented defaults) over the K-12 wild types.
 func newJob(t testing.TB, mode string, inputs ...string) *Job {
 	t.Helper()
-	m, err := aligner.LoadMatrix("EBLOSUM62")
+	s := DefaultSpec()
+	s.Reference, s.Inputs, s.Assign, s.Threads = k12Refs, inputs, mode, 1
+	p, err := Prepare(context.Background(), s, Env{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	sc, err := aligner.NewScoring(aligner.Params{Matrix: m, GapOpen: 10, GapExtend: 0.5})
-	if err != nil {
-		t.Fatal(err)
-	}
-	refs, err := LoadReferences(k12Refs, sc, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	asg, err := NewAssigner(mode, refs, nil, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &Job{
-		Inputs: inputs, Assigner: asg, Engine: aligner.NewNative(), Scoring: sc,
-		EngineInfo: report.Engine{Name: "native", Matrix: "EBLOSUM62", GapOpen: 10, GapExtend: 0.5},
-		Thresholds: Thresholds{MinIdentity: 25, MinRefCoverage: 50, MinScore: 100},
-	}
+	return p.Job
 }
 
 func collect(t testing.TB, job *Job) ([]Result, []byte) {

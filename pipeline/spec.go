@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/wtalign/wtalign/aligner"
+	"github.com/wtalign/wtalign/catalog"
+	"github.com/wtalign/wtalign/gencode"
 	"github.com/wtalign/wtalign/output"
 )
 
@@ -41,9 +43,19 @@ type Spec struct {
 	AllowNucleotide bool   `json:"allow-nucleotide" yaml:"allow-nucleotide"`
 	MaxLength       int    `json:"max-length" yaml:"max-length"`
 
+	InputType   string `json:"input-type" yaml:"input-type"`     // protein, or cds (nucleotide coding sequences, translated)
+	GeneticCode int    `json:"genetic-code" yaml:"genetic-code"` // NCBI table for --input-type cds
+
+	Catalogs        []string `json:"catalog" yaml:"catalog"`                   // resistance catalogs (repeatable)
+	CatalogFormat   string   `json:"catalog-format" yaml:"catalog-format"`     // "" detects it per catalog
+	CatalogTaxgroup string   `json:"catalog-taxgroup" yaml:"catalog-taxgroup"` // AMRFinderPlus taxgroup
+	GeneAliases     []string `json:"gene-alias" yaml:"gene-alias"`             // catalog gene = reference gene key, or a TSV of them
+	CatalogLenient  bool     `json:"catalog-lenient" yaml:"catalog-lenient"`   // a residue mismatch drops the entry (counted) instead of failing
+
 	MinIdentity      float64 `json:"min-identity" yaml:"min-identity"`
 	MinRefCoverage   float64 `json:"min-ref-coverage" yaml:"min-ref-coverage"`
 	MinScore         float64 `json:"min-score" yaml:"min-score"`
+	SameGeneIdentity float64 `json:"same-gene-identity" yaml:"same-gene-identity"`
 	CompleteProteins bool    `json:"complete-proteins" yaml:"complete-proteins"`
 
 	Matrix    string  `json:"matrix" yaml:"matrix"`
@@ -66,6 +78,13 @@ var (
 	Fallbacks    = []string{"none", EngineNative}
 	ResumeModes  = []string{"auto", "true", "false"}
 	WaterFormats = []string{"markx10", "srspair"}
+	InputTypes   = []string{InputProtein, InputCDS}
+)
+
+// Input types.
+const (
+	InputProtein = "protein"
+	InputCDS     = "cds" // nucleotide coding sequences: translated, calls also carry codons
 )
 
 // FormatNames are the output formats' names.
@@ -89,7 +108,13 @@ const (
 	DefaultMinIdentity    = 25.0
 	DefaultMinRefCoverage = 50.0
 	DefaultMinScore       = 100.0
-	DefaultWaterTimeout   = 10 * time.Minute
+	// DefaultSameGeneIdentity: variants of one gene across E. coli and its
+	// close relatives are >= 90% identical (Salmonella GyrA 91.5%, ParC
+	// 95.1% to K-12), while the closest paralogs in the K-12 proteome are
+	// <= 78% (AcrF/AcrB 77.6%, OmpN/OmpC 66.8%) and Gram-positive orthologs
+	// about 50%.
+	DefaultSameGeneIdentity = 80.0
+	DefaultWaterTimeout     = 10 * time.Minute
 	// DefaultMaxLength bounds one sequence (residues). The engine's memory
 	// is linear in the query length (checkpointed traceback), so the limit
 	// is about sane input, not about memory: no protein comes near it.
@@ -104,8 +129,9 @@ func DefaultSpec() Spec {
 		CheckpointEvery: output.DefaultCheckpointEvery, CheckpointInterval: Duration(output.DefaultCheckpointInterval),
 		Assign:      AssignAuto,
 		MinIdentity: DefaultMinIdentity, MinRefCoverage: DefaultMinRefCoverage, MinScore: DefaultMinScore,
-		MaxLength: DefaultMaxLength,
-		Matrix:    "EBLOSUM62", GapOpen: 10, GapExtend: 0.5,
+		SameGeneIdentity: DefaultSameGeneIdentity,
+		MaxLength:        DefaultMaxLength, InputType: InputProtein, GeneticCode: gencode.Default,
+		Matrix: "EBLOSUM62", GapOpen: 10, GapExtend: 0.5,
 		Engine: EngineNative, WaterFormat: "markx10", Fallback: "none", WaterTimeout: Duration(DefaultWaterTimeout),
 	}
 }
@@ -221,13 +247,35 @@ func (s *Spec) Validate() error {
 	if _, err := s.keyRegex(); err != nil {
 		return err
 	}
+	if err := oneOf("input-type", s.InputType, InputTypes); err != nil {
+		return err
+	}
+	if _, err := gencode.Lookup(s.GeneticCode); err != nil {
+		return fieldErr("genetic-code", s.GeneticCode, "%s", strings.TrimPrefix(err.Error(), "gencode: "))
+	}
+	if s.CatalogFormat != "" {
+		if err := oneOf("catalog-format", s.CatalogFormat, catalog.Formats); err != nil {
+			return err
+		}
+	}
+	for _, c := range s.Catalogs {
+		if c == "" {
+			return fieldErr("catalog", c, "empty path")
+		}
+	}
+	if s.Format == string(output.HAMRonization) && len(s.Catalogs) == 0 {
+		return fieldErr("format", s.Format, "hAMRonization rows are the calls on catalogued genes: give a --catalog")
+	}
+	if len(s.Catalogs) == 0 && (s.CatalogFormat != "" || s.CatalogTaxgroup != "" || s.CatalogLenient) {
+		return fieldErr("catalog", nil, "--catalog-format, --catalog-taxgroup and --catalog-lenient need a --catalog")
+	}
 	if s.MaxLength < 1 {
 		return fieldErr("max-length", s.MaxLength, "want at least 1 residue")
 	}
 	for _, p := range []struct {
 		key string
 		v   float64
-	}{{"min-identity", s.MinIdentity}, {"min-ref-coverage", s.MinRefCoverage}} {
+	}{{"min-identity", s.MinIdentity}, {"min-ref-coverage", s.MinRefCoverage}, {"same-gene-identity", s.SameGeneIdentity}} {
 		if math.IsNaN(p.v) || p.v < 0 || p.v > 100 {
 			return fieldErr(p.key, p.v, "want a percentage from 0 to 100")
 		}

@@ -1,7 +1,5 @@
 package report
 
-import "github.com/wtalign/wtalign/variant"
-
 // SchemaVersion is the version of Record's JSON layout.
 const SchemaVersion = "1"
 
@@ -9,22 +7,28 @@ const SchemaVersion = "1"
 // Pointers are nil (omitted) when the record has no alignment (no_hit,
 // error, empty, skipped).
 type Record struct {
-	SchemaVersion     string             `json:"schema_version"`
-	InputFile         string             `json:"input_file"`
-	Query             Query              `json:"query"`
-	Reference         *Reference         `json:"reference,omitempty"`
-	Engine            Engine             `json:"engine"`
-	Alignment         *Alignment         `json:"alignment,omitempty"`
-	Status            string             `json:"status"`
-	Flags             []string           `json:"flags"`
-	CopyIndex         int                `json:"copy_index,omitempty"`
-	Mutations         []variant.Mutation `json:"mutations"`
-	Sites             []variant.Site     `json:"sites,omitempty"` // states of the --sites positions on this reference
-	NotCovered        []variant.Region   `json:"not_covered"`
-	NTerminalOverhang int                `json:"n_terminal_overhang"`
-	CTerminalOverhang int                `json:"c_terminal_overhang"`
-	BestHit           *BestHit           `json:"best_hit,omitempty"` // no_hit only: the best reference, below the thresholds
-	Error             string             `json:"error,omitempty"`
+	SchemaVersion string      `json:"schema_version"`
+	InputFile     string      `json:"input_file"`
+	Query         Query       `json:"query"`
+	Reference     *Reference  `json:"reference,omitempty"`
+	Engine        Engine      `json:"engine"`
+	Alignment     *Alignment  `json:"alignment,omitempty"`
+	Status        string      `json:"status"`
+	StatusReason  string      `json:"status_reason,omitempty"` // why, in words (every status but wildtype, mutant, ambiguous)
+	Truncation    *Truncation `json:"truncation,omitempty"`    // truncated only: where and why
+	Flags         []string    `json:"flags"`
+	CopyIndex     int         `json:"copy_index,omitempty"`
+	Mutations     []Mutation  `json:"mutations"`
+	Sites         []Site      `json:"sites,omitempty"` // every catalogued (--catalog) and chosen (--sites) position of this reference, with its state
+	// CataloguedBy names the catalogs with entries on this reference.
+	CataloguedBy []string `json:"catalogued_by,omitempty"`
+	// Synonymous lists codon changes that keep the residue (CDS input only).
+	Synonymous        []Mutation `json:"synonymous,omitempty"`
+	NotCovered        []Region   `json:"not_covered"`
+	NTerminalOverhang int        `json:"n_terminal_overhang"`
+	CTerminalOverhang int        `json:"c_terminal_overhang"`
+	BestHit           *BestHit   `json:"best_hit,omitempty"` // no_hit only: the best reference, below the thresholds
+	Error             string     `json:"error,omitempty"`
 }
 
 // Query describes the input protein as read (after water's cleaning).

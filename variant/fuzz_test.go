@@ -5,6 +5,8 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/wtalign/wtalign/report"
+
 	"github.com/wtalign/wtalign/aligner"
 )
 
@@ -39,7 +41,7 @@ func checkInvariants(t *testing.T, in Input, res Result) {
 	t.Helper()
 	n, m := len(in.Ref), len(in.Query)
 	rs, re, qs, qe := effective(in.Aln)
-	if !slices.Contains([]string{StatusWildtype, StatusMutant, StatusAmbiguous, StatusPartial, StatusTruncated}, res.Status) {
+	if !slices.Contains([]string{report.StatusWildtype, report.StatusMutant, report.StatusAmbiguous, report.StatusPartial, report.StatusTruncated}, res.Status) {
 		t.Errorf("status %q", res.Status)
 	}
 	seen := map[string]bool{}
@@ -71,28 +73,28 @@ func checkInvariants(t *testing.T, in Input, res Result) {
 			break
 		}
 	}
-	if (rs > 0) != res.HasFlag(FlagPartialN) {
-		t.Errorf("partial_N flag %v with reference start %d", res.HasFlag(FlagPartialN), rs+1)
+	if (rs > 0) != res.HasFlag(report.FlagPartialN) {
+		t.Errorf("partial_N flag %v with reference start %d", res.HasFlag(report.FlagPartialN), rs+1)
 	}
 
 	// Coordinates and reference letters; collect edits by reference position.
-	replace := map[int]Mutation{} // edits starting at a reference position
-	insAfter := map[int]string{}  // residues inserted after a reference position
+	replace := map[int]report.Mutation{} // edits starting at a reference position
+	insAfter := map[int]string{}         // residues inserted after a reference position
 	for _, mu := range res.Mutations {
 		if mu.RefStart < 1 || mu.RefEnd < mu.RefStart || mu.RefEnd > n || mu.QueryStart < 1 || mu.QueryEnd > m+1 {
-			if !(mu.Type == TypeExtension && mu.RefStart == n+1 && mu.RefEnd == n+1) {
+			if !(mu.Type == report.TypeExtension && mu.RefStart == n+1 && mu.RefEnd == n+1) {
 				t.Errorf("%s: coordinates outside the sequences: %+v", mu.Short, mu)
 				continue
 			}
 		}
 		refSeg := func() string { return upperString(in.Ref[mu.RefStart-1 : mu.RefEnd]) }
 		switch mu.Type {
-		case TypeSubstitution, TypeAmbiguous, TypeNonsense:
+		case report.TypeSubstitution, report.TypeAmbiguous, report.TypeNonsense:
 			if mu.RefStart != mu.RefEnd || mu.Ref != refSeg() || len(mu.Alt) != 1 || mu.Ref == mu.Alt {
 				t.Errorf("%s: bad point call %+v", mu.Short, mu)
 			}
 			if mu.RefStart-1 > re { // stop right after the alignment
-				if mu.Type != TypeNonsense || mu.RefStart != re+2 {
+				if mu.Type != report.TypeNonsense || mu.RefStart != re+2 {
 					t.Errorf("%s: call outside the aligned region", mu.Short)
 				}
 				continue
@@ -101,22 +103,22 @@ func checkInvariants(t *testing.T, in Input, res Result) {
 				t.Errorf("%s: query has %c", mu.Short, got)
 			}
 			replace[mu.RefStart] = mu
-		case TypeDeletion, TypeDelins:
-			if mu.Ref != refSeg() || (mu.Type == TypeDeletion) != (mu.Alt == "") {
+		case report.TypeDeletion, report.TypeDelins:
+			if mu.Ref != refSeg() || (mu.Type == report.TypeDeletion) != (mu.Alt == "") {
 				t.Errorf("%s: bad %s %+v", mu.Short, mu.Type, mu)
 			}
 			replace[mu.RefStart] = mu
-		case TypeDuplication:
+		case report.TypeDuplication:
 			if mu.Ref != refSeg() || mu.Alt != mu.Ref {
 				t.Errorf("%s: bad duplication %+v", mu.Short, mu)
 			}
 			insAfter[mu.RefEnd] += mu.Alt
-		case TypeInsertion:
+		case report.TypeInsertion:
 			if mu.RefEnd != mu.RefStart+1 || mu.Ref != "" || mu.Alt == "" {
 				t.Errorf("%s: bad insertion %+v", mu.Short, mu)
 			}
 			insAfter[mu.RefStart] += mu.Alt
-		case TypeExtension:
+		case report.TypeExtension:
 			if re != n-1 || mu.Ref != "*" || mu.Alt != upperString(in.Query[mu.QueryStart-1:mu.QueryEnd]) {
 				t.Errorf("%s: bad extension %+v", mu.Short, mu)
 			}
@@ -143,12 +145,12 @@ func checkInvariants(t *testing.T, in Input, res Result) {
 	}
 	for _, mu := range res.Mutations {
 		switch mu.Type {
-		case TypeDeletion: // right flank: reference RefEnd, query QueryEnd-1 (0-based)
+		case report.TypeDeletion: // right flank: reference RefEnd, query QueryEnd-1 (0-based)
 			if q, ok := refID[mu.RefEnd]; ok && mu.RefEnd < re && q == mu.QueryEnd-1 &&
 				upper(in.Ref[mu.RefEnd]) == upper(in.Ref[mu.RefStart-1]) {
 				t.Errorf("%s is not 3'-most", mu.Short)
 			}
-		case TypeInsertion: // right flank: reference RefEnd-1, query QueryEnd (0-based)
+		case report.TypeInsertion: // right flank: reference RefEnd-1, query QueryEnd (0-based)
 			l := len(mu.Alt)
 			if d := mu.RefStart - l; d >= rs && upperString(in.Ref[d:mu.RefStart]) == mu.Alt {
 				t.Errorf("%s copies the reference before it: a duplication", mu.Short)

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/wtalign/wtalign/report"
+
 	"github.com/wtalign/wtalign/aligner"
 )
 
@@ -120,10 +122,10 @@ func clean(seq []byte) ([]byte, []string, bool) {
 	}
 	var flags []string
 	if removed {
-		flags = append(flags, FlagRemovedCharacters)
+		flags = append(flags, report.FlagRemovedCharacters)
 	}
 	if lower {
-		flags = append(flags, FlagLowercaseInput)
+		flags = append(flags, report.FlagLowercaseInput)
 	}
 	stripped := len(out) > 0 && out[len(out)-1] == '*'
 	if stripped {

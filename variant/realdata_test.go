@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"reflect"
 	"testing"
+
+	"github.com/wtalign/wtalign/report"
 )
 
 // diffs lists the positions where two equal-length sequences differ, as
@@ -41,7 +43,7 @@ func callRecord(t *testing.T, gene string, ref, raw []byte, mod func(*Input)) (I
 	return in, res
 }
 
-func shorts(ms []Mutation) []string {
+func shorts(ms []report.Mutation) []string {
 	out := []string{}
 	for _, m := range ms {
 		out = append(out, m.Short)
@@ -49,7 +51,7 @@ func shorts(ms []Mutation) []string {
 	return out
 }
 
-func expect(t *testing.T, res Result, status string, flags, calls []string, notCovered []Region) {
+func expect(t *testing.T, res Result, status string, flags, calls []string, notCovered []report.Region) {
 	t.Helper()
 	if res.Status != status {
 		t.Errorf("status %q, want %q", res.Status, status)
@@ -64,7 +66,7 @@ func expect(t *testing.T, res Result, status string, flags, calls []string, notC
 		t.Errorf("calls %q, want %q", got, calls)
 	}
 	if notCovered == nil {
-		notCovered = []Region{}
+		notCovered = []report.Region{}
 	}
 	if !reflect.DeepEqual(res.NotCovered, notCovered) {
 		t.Errorf("not covered %+v, want %+v", res.NotCovered, notCovered)
@@ -91,12 +93,12 @@ func TestGyrAVariants(t *testing.T) {
 	for _, q := range recs {
 		t.Run(q.ID, func(t *testing.T) {
 			_, res := callRecord(t, q.Gene, ref.Seq, q.Seq, nil)
-			expect(t, res, StatusMutant, nil, want[q.ID], nil)
+			expect(t, res, report.StatusMutant, nil, want[q.ID], nil)
 			if d := diffs(t, ref.Seq, q.Seq); !reflect.DeepEqual(d, want[q.ID]) {
 				t.Errorf("sequence differs from K-12 at %v, header says %v", d, want[q.ID])
 			}
 			for _, m := range res.Mutations {
-				if m.Type != TypeSubstitution || m.Name != "gyrA_"+m.Short || m.QueryStart != m.RefStart {
+				if m.Type != report.TypeSubstitution || m.Name != "gyrA_"+m.Short || m.QueryStart != m.RefStart {
 					t.Errorf("%+v", m)
 				}
 			}
@@ -134,12 +136,12 @@ func TestPmrBCopies(t *testing.T) {
 			if !ok {
 				t.Fatalf("unexpected record")
 			}
-			status := StatusMutant
+			status := report.StatusMutant
 			if len(w) == 0 {
-				status = StatusWildtype
+				status = report.StatusWildtype
 			}
-			_, res := callRecord(t, q.Gene, ref.Seq, q.Seq, func(in *Input) { in.QueryFlags = []string{FlagMultipleCopies} })
-			expect(t, res, status, []string{FlagMultipleCopies}, w, nil)
+			_, res := callRecord(t, q.Gene, ref.Seq, q.Seq, func(in *Input) { in.QueryFlags = []string{report.FlagMultipleCopies} })
+			expect(t, res, status, []string{report.FlagMultipleCopies}, w, nil)
 			if d := diffs(t, ref.Seq, q.Seq); !reflect.DeepEqual(d, w) {
 				t.Errorf("sequence differs at %v", d)
 			}
@@ -167,19 +169,19 @@ func TestNfsAStop(t *testing.T) {
 
 	t.Run("truncated protein, completeness unknown", func(t *testing.T) {
 		_, res := callRecord(t, "nfsA", ref.Seq, trunc.Seq, nil)
-		expect(t, res, StatusPartial, []string{FlagPartialC}, []string{"R15C", "C45Y"}, []Region{{141, 240}})
+		expect(t, res, report.StatusPartial, []string{report.FlagPartialC}, []string{"R15C", "C45Y"}, []report.Region{{Start: 141, End: 240}})
 	})
 	t.Run("truncated protein ending at its stop", func(t *testing.T) {
 		_, res := callRecord(t, "nfsA", ref.Seq, trunc.Seq, func(in *Input) { in.QueryEndsAtStop = true })
-		expect(t, res, StatusTruncated, nil, []string{"R15C", "C45Y", "K141*"}, []Region{{141, 240}})
-		if m := res.Mutations[2]; m.Type != TypeNonsense || m.HGVS != "p.Lys141Ter" || m.Name != "nfsA_K141*" || m.QueryStart != 141 {
+		expect(t, res, report.StatusTruncated, nil, []string{"R15C", "C45Y", "K141*"}, []report.Region{{Start: 141, End: 240}})
+		if m := res.Mutations[2]; m.Type != report.TypeNonsense || m.HGVS != "p.Lys141Ter" || m.Name != "nfsA_K141*" || m.QueryStart != 141 {
 			t.Errorf("%+v", m)
 		}
 	})
 	t.Run("translated through the stop", func(t *testing.T) {
 		_, res := callRecord(t, "nfsA", ref.Seq, read.Seq, nil)
-		expect(t, res, StatusTruncated, []string{FlagInternalStop}, []string{"R15C", "C45Y", "K141*"}, nil)
-		if m := res.Mutations[2]; m.Type != TypeNonsense || m.HGVS != "p.Lys141Ter" || m.AfterPrematureStop {
+		expect(t, res, report.StatusTruncated, []string{report.FlagInternalStop}, []string{"R15C", "C45Y", "K141*"}, nil)
+		if m := res.Mutations[2]; m.Type != report.TypeNonsense || m.HGVS != "p.Lys141Ter" || m.AfterPrematureStop {
 			t.Errorf("%+v", m)
 		}
 	})
@@ -191,7 +193,7 @@ func TestNfsAStop(t *testing.T) {
 		}
 		_, res := callRecord(t, "nfsA", ref.Seq, q, nil)
 		want := []string{"R15C", "C45Y", "K141*", fmt.Sprintf("%c200W", ref.Seq[199])}
-		expect(t, res, StatusTruncated, []string{FlagInternalStop}, want, nil)
+		expect(t, res, report.StatusTruncated, []string{report.FlagInternalStop}, want, nil)
 		for i, m := range res.Mutations {
 			if m.AfterPrematureStop != (i == 3) {
 				t.Errorf("%s after_premature_stop=%v", m.Short, m.AfterPrematureStop)
@@ -208,22 +210,22 @@ func TestDerivedEdgeCases(t *testing.T) {
 	t.Run("S83L D87N", func(t *testing.T) {
 		q := rec("derived_gyrA_S83L_D87N")
 		_, res := callRecord(t, q.Gene, gyrA.Seq, q.Seq, nil)
-		expect(t, res, StatusMutant, nil, diffs(t, gyrA.Seq, q.Seq), nil)
-		expect(t, res, StatusMutant, nil, []string{"S83L", "D87N"}, nil)
+		expect(t, res, report.StatusMutant, nil, diffs(t, gyrA.Seq, q.Seq), nil)
+		expect(t, res, report.StatusMutant, nil, []string{"S83L", "D87N"}, nil)
 	})
 	t.Run("S83X", func(t *testing.T) {
 		q := rec("derived_gyrA_S83X")
 		_, res := callRecord(t, q.Gene, gyrA.Seq, q.Seq, nil)
-		expect(t, res, StatusAmbiguous, []string{FlagAmbiguousResidues}, []string{"S83X"}, nil)
-		if m := res.Mutations[0]; m.Type != TypeAmbiguous || m.HGVS != "p.Ser83Xaa" {
+		expect(t, res, report.StatusAmbiguous, []string{report.FlagAmbiguousResidues}, []string{"S83X"}, nil)
+		if m := res.Mutations[0]; m.Type != report.TypeAmbiguous || m.HGVS != "p.Ser83Xaa" {
 			t.Errorf("%+v", m)
 		}
 	})
 	t.Run("X run 83-87", func(t *testing.T) {
 		q := rec("derived_gyrA_X83-87")
 		_, res := callRecord(t, q.Gene, gyrA.Seq, q.Seq, nil)
-		expect(t, res, StatusAmbiguous, []string{FlagAmbiguousResidues}, diffs(t, gyrA.Seq, q.Seq), nil)
-		expect(t, res, StatusAmbiguous, []string{FlagAmbiguousResidues}, []string{"S83X", "A84X", "V85X", "Y86X", "D87X"}, nil)
+		expect(t, res, report.StatusAmbiguous, []string{report.FlagAmbiguousResidues}, diffs(t, gyrA.Seq, q.Seq), nil)
+		expect(t, res, report.StatusAmbiguous, []string{report.FlagAmbiguousResidues}, []string{"S83X", "A84X", "V85X", "Y86X", "D87X"}, nil)
 	})
 	t.Run("60-X run ends the alignment", func(t *testing.T) {
 		q := rec("derived_gyrA_allX_QRDR_N")
@@ -231,21 +233,21 @@ func TestDerivedEdgeCases(t *testing.T) {
 			t.Fatal("record is not GyrA 1-59 + 60 X")
 		}
 		_, res := callRecord(t, q.Gene, gyrA.Seq, q.Seq, nil)
-		expect(t, res, StatusPartial, []string{FlagPartialC, FlagAmbiguousResidues}, []string{}, []Region{{60, 875}})
+		expect(t, res, report.StatusPartial, []string{report.FlagPartialC, report.FlagAmbiguousResidues}, []string{}, []report.Region{{Start: 60, End: 875}})
 	})
 	t.Run("fragments", func(t *testing.T) {
 		for _, c := range []struct {
 			id    string
 			calls []string
-			nc    []Region
+			nc    []report.Region
 		}{
-			{"derived_salGyrA_S83I_frag51-110", []string{"S83I"}, []Region{{1, 50}, {111, 875}}},
-			{"derived_salGyrA_S83I_pep76-90", []string{"S83I"}, []Region{{1, 75}, {91, 875}}},
-			{"derived_gyrA_pep5", []string{}, []Region{{1, 80}, {86, 875}}},
+			{"derived_salGyrA_S83I_frag51-110", []string{"S83I"}, []report.Region{{Start: 1, End: 50}, {Start: 111, End: 875}}},
+			{"derived_salGyrA_S83I_pep76-90", []string{"S83I"}, []report.Region{{Start: 1, End: 75}, {Start: 91, End: 875}}},
+			{"derived_gyrA_pep5", []string{}, []report.Region{{Start: 1, End: 80}, {Start: 86, End: 875}}},
 		} {
 			q := rec(c.id)
 			_, res := callRecord(t, q.Gene, gyrA.Seq, q.Seq, nil)
-			expect(t, res, StatusPartial, []string{FlagPartialN, FlagPartialC}, c.calls, c.nc)
+			expect(t, res, report.StatusPartial, []string{report.FlagPartialN, report.FlagPartialC}, c.calls, c.nc)
 		}
 	})
 	t.Run("MarR 61-65 deletion", func(t *testing.T) {
@@ -259,7 +261,7 @@ func TestDerivedEdgeCases(t *testing.T) {
 		}
 		want := fmt.Sprintf("%c61_%c65del", ref.Seq[60], ref.Seq[64])
 		_, res := callRecord(t, q.Gene, ref.Seq, q.Seq, nil)
-		expect(t, res, StatusMutant, nil, []string{want}, nil)
+		expect(t, res, report.StatusMutant, nil, []string{want}, nil)
 		m := res.Mutations[0]
 		if want != "K61_S65del" || m.HGVS != "p.Lys61_Ser65del" || m.Ref != string(ref.Seq[60:65]) || m.RawShort != want ||
 			m.QueryStart != 60 || m.QueryEnd != 61 {
@@ -278,12 +280,12 @@ func TestDerivedEdgeCases(t *testing.T) {
 			t.Fatalf("AcrR 95-102 is %s", ref.Seq[94:102])
 		}
 		_, res := callRecord(t, q.Gene, ref.Seq, q.Seq, nil)
-		expect(t, res, StatusMutant, nil, []string{"L97_V101dup"}, nil)
+		expect(t, res, report.StatusMutant, nil, []string{"L97_V101dup"}, nil)
 		m := res.Mutations[0]
-		w := Mutation{Type: TypeDuplication, RefStart: 97, RefEnd: 101, QueryStart: 102, QueryEnd: 106, Ref: "LESTV", Alt: "LESTV",
+		w := report.Mutation{Type: report.TypeDuplication, RefStart: 97, RefEnd: 101, QueryStart: 102, QueryEnd: 106, Ref: "LESTV", Alt: "LESTV",
 			Short: "L97_V101dup", HGVS: "p.Leu97_Val101dup", Name: "acrR_L97_V101dup",
 			RawRefStart: 95, RawRefEnd: 96, RawQueryStart: 96, RawQueryEnd: 100, RawShort: "H95_V96insVLEST"}
-		if m != w {
+		if !reflect.DeepEqual(m, w) {
 			t.Errorf("got  %+v\nwant %+v", m, w)
 		}
 	})
@@ -298,7 +300,7 @@ func TestDerivedEdgeCases(t *testing.T) {
 		if !reflect.DeepEqual(a.Mutations, b.Mutations) || !reflect.DeepEqual(a.Mutations, c.Mutations) {
 			t.Error("case changes the calls")
 		}
-		if !a.HasFlag(FlagLowercaseInput) || !b.HasFlag(FlagLowercaseInput) || c.HasFlag(FlagLowercaseInput) {
+		if !a.HasFlag(report.FlagLowercaseInput) || !b.HasFlag(report.FlagLowercaseInput) || c.HasFlag(report.FlagLowercaseInput) {
 			t.Errorf("lowercase flags %v %v %v", a.Flags, b.Flags, c.Flags)
 		}
 		// Salmonella GyrA is 878 aa: S83I among many homolog differences,
@@ -308,7 +310,7 @@ func TestDerivedEdgeCases(t *testing.T) {
 		if got := shorts(a.Mutations); !reflect.DeepEqual(got, append(d, ext)) || got[0] != "S83I" {
 			t.Errorf("calls %v, want %v + %s", got, d, ext)
 		}
-		if a.Status != StatusMutant || a.CTerminalOverhang != 3 {
+		if a.Status != report.StatusMutant || a.CTerminalOverhang != 3 {
 			t.Errorf("status %s, C overhang %d", a.Status, a.CTerminalOverhang)
 		}
 	})
@@ -318,20 +320,20 @@ func TestDerivedEdgeCases(t *testing.T) {
 			t.Fatal("record is not K-12 MarR + Q + 12 residues")
 		}
 		_, res := callRecord(t, q.Gene, ref.Seq, q.Seq, nil)
-		expect(t, res, StatusMutant, []string{FlagCTerminalOverhang}, []string{"*145Qext*?"}, nil)
+		expect(t, res, report.StatusMutant, []string{report.FlagCTerminalOverhang}, []string{"*145Qext*?"}, nil)
 		if res.CTerminalOverhang != 13 || res.Mutations[0].HGVS != "p.Ter145Glnext*?" {
 			t.Errorf("%+v", res)
 		}
 		// With its stop codon the new stop is 13 residues after the old one.
 		_, res = callRecord(t, q.Gene, ref.Seq, append(bytes.Clone(q.Seq), '*'), nil)
-		expect(t, res, StatusMutant, []string{FlagCTerminalOverhang, FlagTerminalStopStripped}, []string{"*145Qext*13"}, nil)
+		expect(t, res, report.StatusMutant, []string{report.FlagCTerminalOverhang, report.FlagTerminalStopStripped}, []string{"*145Qext*13"}, nil)
 		m := res.Mutations[0]
 		if m.HGVS != "p.Ter145Glnext*13" || m.RefStart != 145 || m.QueryStart != 145 || m.QueryEnd != 157 || m.Alt != string(q.Seq[144:]) {
 			t.Errorf("%+v", m)
 		}
 		// Without a true stop at the reference end it is only an overhang.
 		_, res = callRecord(t, q.Gene, ref.Seq, q.Seq, func(in *Input) { in.RefEndsWithStop = false })
-		expect(t, res, StatusWildtype, []string{FlagCTerminalOverhang}, []string{}, nil)
+		expect(t, res, report.StatusWildtype, []string{report.FlagCTerminalOverhang}, []string{}, nil)
 	})
 	t.Run("terminal stop", func(t *testing.T) {
 		q := rec("derived_gyrA_terminal_stop")
@@ -339,13 +341,13 @@ func TestDerivedEdgeCases(t *testing.T) {
 			t.Fatal("no terminal *")
 		}
 		_, res := callRecord(t, q.Gene, gyrA.Seq, q.Seq, nil)
-		expect(t, res, StatusWildtype, []string{FlagTerminalStopStripped}, []string{}, nil)
+		expect(t, res, report.StatusWildtype, []string{report.FlagTerminalStopStripped}, []string{}, nil)
 		// Left in the query, the '*' is still the terminal stop.
 		res, err := Call(Input{Gene: "gyrA", Ref: gyrA.Seq, Query: q.Seq, Aln: align(t, gyrA.Seq, q.Seq), RefEndsWithStop: true})
 		if err != nil {
 			t.Fatal(err)
 		}
-		expect(t, res, StatusWildtype, nil, []string{}, nil)
+		expect(t, res, report.StatusWildtype, nil, []string{}, nil)
 	})
 	t.Run("MgrB without Met1", func(t *testing.T) {
 		ref, q := k12(t, "mgrB"), rec("derived_mgrB_Nterm_Met_missing")
@@ -353,13 +355,13 @@ func TestDerivedEdgeCases(t *testing.T) {
 			t.Fatal("record is not K-12 MgrB 2-47")
 		}
 		_, res := callRecord(t, q.Gene, ref.Seq, q.Seq, nil)
-		expect(t, res, StatusPartial, []string{FlagPartialN}, []string{}, []Region{{1, 1}})
+		expect(t, res, report.StatusPartial, []string{report.FlagPartialN}, []string{}, []report.Region{{Start: 1, End: 1}})
 		// A change in it keeps reference numbering: query 10 is reference 11.
 		mut := bytes.Clone(q.Seq)
 		mut[9] = 'W'
 		_, res = callRecord(t, q.Gene, ref.Seq, mut, nil)
 		want := fmt.Sprintf("%c11W", ref.Seq[10])
-		expect(t, res, StatusPartial, []string{FlagPartialN}, []string{want}, []Region{{1, 1}})
+		expect(t, res, report.StatusPartial, []string{report.FlagPartialN}, []string{want}, []report.Region{{Start: 1, End: 1}})
 		if res.Mutations[0].QueryStart != 10 {
 			t.Errorf("%+v", res.Mutations[0])
 		}
@@ -371,19 +373,19 @@ func TestDerivedEdgeCases(t *testing.T) {
 			t.Fatal("cleaned record is not GyrA 1-120")
 		}
 		_, res := callRecord(t, q.Gene, gyrA.Seq, q.Seq, nil)
-		expect(t, res, StatusPartial, []string{FlagPartialC, FlagRemovedCharacters}, []string{}, []Region{{121, 875}})
+		expect(t, res, report.StatusPartial, []string{report.FlagPartialC, report.FlagRemovedCharacters}, []string{}, []report.Region{{Start: 121, End: 875}})
 	})
 	t.Run("U B Z J O", func(t *testing.T) {
 		q := rec("derived_gyrA_nonstandard_UBZJO")
 		_, res := callRecord(t, q.Gene, gyrA.Seq, q.Seq, nil)
-		expect(t, res, StatusPartial, []string{FlagPartialC, FlagAmbiguousResidues, FlagNonstandardResidues},
-			diffs(t, gyrA.Seq[:120], q.Seq), []Region{{121, 875}})
+		expect(t, res, report.StatusPartial, []string{report.FlagPartialC, report.FlagAmbiguousResidues, report.FlagNonstandardResidues},
+			diffs(t, gyrA.Seq[:120], q.Seq), []report.Region{{Start: 121, End: 875}})
 		want := []struct{ short, typ, hgvs string }{
-			{"P10U", TypeSubstitution, "p.Pro10Sec"},
-			{"S20B", TypeAmbiguous, "p.Ser20Asx"},
-			{"V30Z", TypeAmbiguous, "p.Val30Glx"},
-			{"G40J", TypeAmbiguous, "p.Gly40Xle"},
-			{"Y50O", TypeSubstitution, "p.Tyr50Pyl"},
+			{"P10U", report.TypeSubstitution, "p.Pro10Sec"},
+			{"S20B", report.TypeAmbiguous, "p.Ser20Asx"},
+			{"V30Z", report.TypeAmbiguous, "p.Val30Glx"},
+			{"G40J", report.TypeAmbiguous, "p.Gly40Xle"},
+			{"Y50O", report.TypeSubstitution, "p.Tyr50Pyl"},
 		}
 		if len(res.Mutations) != len(want) {
 			t.Fatalf("calls %v", shorts(res.Mutations))

@@ -3,6 +3,8 @@ package variant
 import (
 	"reflect"
 	"testing"
+
+	"github.com/wtalign/wtalign/report"
 )
 
 func TestSites(t *testing.T) {
@@ -17,13 +19,13 @@ func TestSites(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []Site{
-		{RefPos: 1, Ref: "M", Observed: "M", State: SiteWildType},
-		{RefPos: 2, Ref: "K", Observed: "X", State: SiteAmbiguous, Mutation: "K2X"},
-		{RefPos: 5, Ref: "G", Observed: "", State: SiteDeleted, Mutation: "G5del"},
-		{RefPos: 8, Ref: "W", Observed: "*", State: SiteMutant, Mutation: "W8*"},
-		{RefPos: 9, Ref: "Y", Observed: "F", State: SiteMutant, Mutation: "Y9F", AfterPrematureStop: true},
-		{RefPos: 11, Ref: "P", Observed: "", State: SiteNotCovered, AfterPrematureStop: true},
+	want := []report.Site{
+		{RefPos: 1, Ref: "M", Observed: "M", State: report.SiteWildType},
+		{RefPos: 2, Ref: "K", Observed: "X", State: report.SiteAmbiguous, Mutation: "K2X"},
+		{RefPos: 5, Ref: "G", Observed: "", State: report.SiteDeleted, Mutation: "G5del"},
+		{RefPos: 8, Ref: "W", Observed: "*", State: report.SiteMutant, Mutation: "W8*"},
+		{RefPos: 9, Ref: "Y", Observed: "F", State: report.SiteMutant, Mutation: "Y9F", AfterPrematureStop: true},
+		{RefPos: 11, Ref: "P", Observed: "", State: report.SiteNotCovered, AfterPrematureStop: true},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got\n%+v\nwant\n%+v", got, want)
@@ -44,10 +46,10 @@ func TestSites(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, _ = res.Sites(in.Ref, []int{6, 7, 8})
-	want = []Site{
-		{RefPos: 6, Ref: "V", Observed: "V", State: SiteWildType},
-		{RefPos: 7, Ref: "T", Observed: "*", State: SiteMutant, Mutation: "T7*"},
-		{RefPos: 8, Ref: "W", Observed: "", State: SiteNotCovered, AfterPrematureStop: true},
+	want = []report.Site{
+		{RefPos: 6, Ref: "V", Observed: "V", State: report.SiteWildType},
+		{RefPos: 7, Ref: "T", Observed: "*", State: report.SiteMutant, Mutation: "T7*"},
+		{RefPos: 8, Ref: "W", Observed: "", State: report.SiteNotCovered, AfterPrematureStop: true},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got\n%+v\nwant\n%+v", got, want)

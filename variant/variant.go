@@ -5,70 +5,22 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/wtalign/wtalign/report"
+
 	"github.com/wtalign/wtalign/aligner"
-)
-
-// Status values of a Result. Call sets the first five; the caller sets the
-// others when it does not call mutations at all.
-const (
-	StatusWildtype   = "wildtype"
-	StatusMutant     = "mutant"
-	StatusAmbiguous  = "ambiguous"
-	StatusPartial    = "partial"
-	StatusTruncated  = "truncated"
-	StatusNoHit      = "no_hit"
-	StatusLowQuality = "low_quality"
-	StatusError      = "error"
-	StatusEmpty      = "empty"
-)
-
-// Flags of a Result. FlagMultipleCopies, FlagTerminalStopStripped (through
-// Input.QueryTerminalStopStripped) and FlagRemovedCharacters come from the
-// caller; Call detects the others.
-const (
-	FlagPartialN             = "partial_N"
-	FlagPartialC             = "partial_C"
-	FlagInternalStop         = "internal_stop"
-	FlagDivergentCTail       = "divergent_C_terminal_tail"
-	FlagAmbiguousResidues    = "ambiguous_residues"
-	FlagNonstandardResidues  = "nonstandard_residues"
-	FlagNTerminalOverhang    = "N_terminal_overhang"
-	FlagCTerminalOverhang    = "C_terminal_overhang"
-	FlagTerminalStopStripped = "terminal_stop_stripped"
-	FlagLowercaseInput       = "lowercase_input"
-	FlagRemovedCharacters    = "removed_characters"
-	FlagMultipleCopies       = "multiple_copies"
-)
-
-// flagOrder is the order flags are listed in; unknown caller flags follow,
-// sorted.
-var flagOrder = []string{
-	FlagPartialN, FlagPartialC, FlagInternalStop, FlagDivergentCTail,
-	FlagAmbiguousResidues, FlagNonstandardResidues, FlagNTerminalOverhang,
-	FlagCTerminalOverhang, FlagTerminalStopStripped, FlagLowercaseInput,
-	FlagRemovedCharacters, FlagMultipleCopies,
-}
-
-// Mutation types.
-const (
-	TypeSubstitution = "substitution"
-	TypeDeletion     = "deletion"
-	TypeInsertion    = "insertion"
-	TypeDelins       = "delins"
-	TypeDuplication  = "duplication"
-	TypeNonsense     = "nonsense"
-	TypeAmbiguous    = "ambiguous"
-	TypeExtension    = "extension"
 )
 
 // MaxDivergentTail is the longest unaligned C-terminal query tail that still
 // counts as a divergent tail (frameshift-like truncation) rather than a
-// partial alignment.
-const MaxDivergentTail = 20
+// partial alignment. After a frameshift the new frame meets a stop codon
+// with probability about 3/64 per codon, so 95% of frameshifted tails end
+// within 62 residues (OmpK35 R60LfsTer31 adds 30): 60 keeps nearly all of
+// them while a query that goes on much longer is a different protein end.
+const MaxDivergentTail = 60
 
 // Input is one query aligned to one reference.
 type Input struct {
-	Gene  string // gene key used in Mutation.Name (gyrA -> gyrA_S83L); may be empty
+	Gene  string // gene key used in report.Mutation.Name (gyrA -> gyrA_S83L); may be empty
 	Ref   []byte // the full reference protein as given to the engine
 	Query []byte // the full cleaned query as given to the engine
 	Aln   *aligner.Alignment
@@ -87,61 +39,20 @@ type Input struct {
 	QueryFlags []string
 }
 
-// Mutation is one change in reference numbering (1-based, inclusive).
-//
-// Ref holds the reference residues at RefStart..RefEnd that were removed or
-// replaced and Alt the query residues that replace them:
-//   - substitution, nonsense, ambiguous: one residue each (Alt '*' or the
-//     ambiguity letter).
-//   - deletion: Alt is empty; QueryStart/QueryEnd are the query residues
-//     either side of the deletion.
-//   - insertion: Ref is empty, RefStart/RefEnd are the two flanking
-//     reference residues, QueryStart..QueryEnd the inserted residues.
-//   - duplication: RefStart..RefEnd is the duplicated reference range, Ref
-//     and Alt are both the duplicated residues, QueryStart..QueryEnd the
-//     added copy.
-//   - extension: RefStart = RefEnd = reference length + 1 (the stop), Ref is
-//     "*", Alt the added residues before the new stop.
-//
-// Letters are upper case. Indels (deletion, insertion, duplication) also
-// carry the position the alignment gave them before 3' shifting (Raw*).
-type Mutation struct {
-	Type               string `json:"type"`
-	RefStart           int    `json:"ref_start"`
-	RefEnd             int    `json:"ref_end"`
-	QueryStart         int    `json:"query_start"`
-	QueryEnd           int    `json:"query_end"`
-	Ref                string `json:"ref"`
-	Alt                string `json:"alt"`
-	Short              string `json:"short"`
-	HGVS               string `json:"hgvs_p"`
-	Name               string `json:"name,omitempty"`
-	AfterPrematureStop bool   `json:"after_premature_stop,omitempty"`
-	RawRefStart        int    `json:"raw_ref_start,omitempty"`
-	RawRefEnd          int    `json:"raw_ref_end,omitempty"`
-	RawQueryStart      int    `json:"raw_query_start,omitempty"`
-	RawQueryEnd        int    `json:"raw_query_end,omitempty"`
-	RawShort           string `json:"raw_short,omitempty"`
-}
-
-// Region is a reference range, 1-based inclusive.
-type Region struct {
-	Start int `json:"start"`
-	End   int `json:"end"`
-}
-
 // Result is the outcome of Call. Slices are never nil, so JSON shows [].
 type Result struct {
-	Status     string     `json:"status"`
-	Flags      []string   `json:"flags"`
-	Mutations  []Mutation `json:"mutations"`
-	NotCovered []Region   `json:"not_covered"`
+	Status     string            `json:"status"`
+	Flags      []string          `json:"flags"`
+	Mutations  []report.Mutation `json:"mutations"`
+	NotCovered []report.Region   `json:"not_covered"`
 	// NTerminalOverhang counts unaligned query residues before the aligned
 	// region when the reference start is covered (0 otherwise).
 	NTerminalOverhang int `json:"n_terminal_overhang"`
 	// CTerminalOverhang counts unaligned query residues after the aligned
 	// region (a terminal '*' excluded) when the reference end is covered.
 	CTerminalOverhang int `json:"c_terminal_overhang"`
+	// Truncation is set when Status is truncated: where and why.
+	Truncation *report.Truncation `json:"truncation,omitempty"`
 }
 
 // HasFlag reports whether r carries flag f.
@@ -151,7 +62,7 @@ func (r Result) HasFlag(f string) bool { return slices.Contains(r.Flags, f) }
 func Call(in Input) (Result, error) {
 	a, err := prepare(in)
 	if err != nil {
-		return Result{Status: StatusError, Flags: []string{}, Mutations: []Mutation{}, NotCovered: []Region{}}, err
+		return Result{Status: report.StatusError, Flags: []string{}, Mutations: []report.Mutation{}, NotCovered: []report.Region{}}, err
 	}
 	c := &caller{in: in, a: a, flags: map[string]bool{}}
 	c.run()
@@ -244,7 +155,7 @@ type caller struct {
 	in    Input
 	a     span
 	flags map[string]bool
-	muts  []Mutation
+	muts  []report.Mutation
 
 	// refMatch[r] is the query position aligned to reference position r in
 	// an identical column, or -1; qryMatch is the reverse map. They bound
@@ -254,6 +165,17 @@ type caller struct {
 	endsAtStop         bool // the query's translation ended at a stop
 	firstStop          int  // first '*' inside the aligned query region, or -1
 	truncated          bool
+	truncPos           int    // reference position (1-based) where the protein stops
+	truncWhy           string // report.Evidence*
+}
+
+// truncate records evidence that the protein stops at reference position
+// pos (1-based); the earliest evidence wins.
+func (c *caller) truncate(pos int, why string) {
+	c.truncated = true
+	if c.truncPos == 0 || pos < c.truncPos {
+		c.truncPos, c.truncWhy = pos, why
+	}
 }
 
 func (c *caller) run() {
@@ -335,27 +257,46 @@ func (c *caller) scanQuery() {
 	c.firstStop = -1
 	for i, ch := range c.in.Query {
 		if ch >= 'a' && ch <= 'z' {
-			c.flags[FlagLowercaseInput] = true
+			c.flags[report.FlagLowercaseInput] = true
 		}
 		u := upper(ch)
 		switch {
 		case u == '*':
 			if i < len(c.in.Query)-1 {
-				c.flags[FlagInternalStop] = true
+				c.flags[report.FlagInternalStop] = true
 			}
 			if c.firstStop < 0 && i >= c.a.qStart && i <= c.a.qEnd {
 				c.firstStop = i
 			}
 		case isAmbiguous(u):
-			c.flags[FlagAmbiguousResidues] = true
+			c.flags[report.FlagAmbiguousResidues] = true
 		}
 		if u == 'U' || u == 'O' || u == 'B' || u == 'Z' || u == 'J' {
-			c.flags[FlagNonstandardResidues] = true
+			c.flags[report.FlagNonstandardResidues] = true
 		}
 	}
 	if c.firstStop >= 0 {
-		c.truncated = true
+		c.truncated = true // the position comes from the stop's call, or stopPosition
 	}
+}
+
+// stopPosition is the reference position (1-based) after the alignment
+// column that holds the first internal '*' of the query, for a stop
+// that has no nonsense call of its own (one aligned to a reference gap).
+func (c *caller) stopPosition() int {
+	r, q := c.a.rStart, c.a.qStart
+	for k := range c.a.ref {
+		if c.a.qry[k] != aligner.Gap {
+			if q == c.firstStop {
+				return r + 1
+			}
+			q++
+		}
+		if c.a.ref[k] != aligner.Gap {
+			r++
+		}
+	}
+	return r + 1
 }
 
 func classify(r, q byte) int {
@@ -377,15 +318,15 @@ func classify(r, q byte) int {
 // point calls the single residue pair reference r / query q (0-based).
 func (c *caller) point(r, q int) {
 	ref, alt := upper(c.in.Ref[r]), upper(c.in.Query[q])
-	m := Mutation{RefStart: r + 1, RefEnd: r + 1, QueryStart: q + 1, QueryEnd: q + 1, Ref: string(ref), Alt: string(alt)}
+	m := report.Mutation{RefStart: r + 1, RefEnd: r + 1, QueryStart: q + 1, QueryEnd: q + 1, Ref: string(ref), Alt: string(alt)}
 	switch {
 	case alt == '*':
-		m.Type = TypeNonsense
-		c.truncated = true
+		m.Type = report.TypeNonsense
+		c.truncate(r+1, report.EvidenceStop)
 	case isAmbiguous(alt):
-		m.Type = TypeAmbiguous
+		m.Type = report.TypeAmbiguous
 	default:
-		m.Type = TypeSubstitution
+		m.Type = report.TypeSubstitution
 	}
 	pos := strconv.Itoa(r + 1)
 	m.Short = string(ref) + pos + oneLetter(alt)
@@ -426,7 +367,7 @@ func (c *caller) event(r0, r1, q0, q1 int) {
 // deletion calls reference [r0,r1) deleted before query position q.
 func (c *caller) deletion(r0, r1, q int) {
 	ref := c.in.Ref
-	m := Mutation{Type: TypeDeletion, RawRefStart: r0 + 1, RawRefEnd: r1, RawQueryStart: q, RawQueryEnd: q + 1}
+	m := report.Mutation{Type: report.TypeDeletion, RawRefStart: r0 + 1, RawRefEnd: r1, RawQueryStart: q, RawQueryEnd: q + 1}
 	m.RawShort = delName(ref, r0, r1, false)
 	for r1 < c.a.rEnd && c.refMatch[r1] == q && upper(ref[r0]) == upper(ref[r1]) {
 		r0, r1, q = r0+1, r1+1, q+1
@@ -441,7 +382,7 @@ func (c *caller) deletion(r0, r1, q int) {
 // insertion calls query [q0,q1) inserted before reference position r.
 func (c *caller) insertion(r, q0, q1 int) {
 	ref, qry := c.in.Ref, c.in.Query
-	m := Mutation{RawRefStart: r, RawRefEnd: r + 1, RawQueryStart: q0 + 1, RawQueryEnd: q1}
+	m := report.Mutation{RawRefStart: r, RawRefEnd: r + 1, RawQueryStart: q0 + 1, RawQueryEnd: q1}
 	m.RawShort = insName(ref, qry, r, q0, q1, false)
 	for q1 < c.a.qEnd && c.qryMatch[q1] == r && upper(qry[q0]) == upper(qry[q1]) {
 		r, q0, q1 = r+1, q0+1, q1+1
@@ -450,12 +391,12 @@ func (c *caller) insertion(r, q0, q1 int) {
 	m.QueryStart, m.QueryEnd = q0+1, q1
 	m.Alt = upperString(qry[q0:q1])
 	if d := r - l; d >= c.a.rStart && upperString(ref[d:r]) == m.Alt {
-		m.Type = TypeDuplication
+		m.Type = report.TypeDuplication
 		m.RefStart, m.RefEnd, m.Ref = d+1, r, m.Alt
 		m.Short = rangeName(ref, d, r, false) + "dup"
 		m.HGVS = "p." + rangeName(ref, d, r, true) + "dup"
 	} else {
-		m.Type = TypeInsertion
+		m.Type = report.TypeInsertion
 		m.RefStart, m.RefEnd = r, r+1
 		m.Short = insName(ref, qry, r, q0, q1, false)
 		m.HGVS = "p." + insName(ref, qry, r, q0, q1, true)
@@ -466,7 +407,7 @@ func (c *caller) insertion(r, q0, q1 int) {
 func (c *caller) delins(r0, r1, q0, q1 int) {
 	ref, qry := c.in.Ref, c.in.Query
 	alt := upperString(qry[q0:q1])
-	m := Mutation{Type: TypeDelins, RefStart: r0 + 1, RefEnd: r1, QueryStart: q0 + 1, QueryEnd: q1,
+	m := report.Mutation{Type: report.TypeDelins, RefStart: r0 + 1, RefEnd: r1, QueryStart: q0 + 1, QueryEnd: q1,
 		Ref: upperString(ref[r0:r1]), Alt: alt}
 	m.Short = rangeName(ref, r0, r1, false) + "delins" + oneLetters(alt)
 	m.HGVS = "p." + rangeName(ref, r0, r1, true) + "delins" + threes(alt)
@@ -480,9 +421,9 @@ func (c *caller) ends() {
 	in, a := c.in, c.a
 	n := len(in.Ref)
 	if a.rStart > 0 {
-		c.flags[FlagPartialN] = true
+		c.flags[report.FlagPartialN] = true
 	} else if a.qStart > 0 {
-		c.flags[FlagNTerminalOverhang] = true
+		c.flags[report.FlagNTerminalOverhang] = true
 	}
 	tail := c.qLen - 1 - a.qEnd // trailing unaligned query residues
 	if tail < 0 {
@@ -490,7 +431,7 @@ func (c *caller) ends() {
 	}
 	if a.rEnd == n-1 {
 		if tail > 0 {
-			c.flags[FlagCTerminalOverhang] = true
+			c.flags[report.FlagCTerminalOverhang] = true
 			if in.RefEndsWithStop {
 				c.extension(tail)
 			}
@@ -503,15 +444,19 @@ func (c *caller) ends() {
 	case nextIsStop || (tail == 0 && c.endsAtStop):
 		r := a.rEnd + 1
 		ch := upper(in.Ref[r])
-		c.muts = append(c.muts, Mutation{Type: TypeNonsense, RefStart: r + 1, RefEnd: r + 1,
+		c.muts = append(c.muts, report.Mutation{Type: report.TypeNonsense, RefStart: r + 1, RefEnd: r + 1,
 			QueryStart: a.qEnd + 2, QueryEnd: a.qEnd + 2, Ref: string(ch), Alt: "*",
 			Short: fmt.Sprintf("%c%d*", ch, r+1), HGVS: fmt.Sprintf("p.%s%dTer", three(ch), r+1)})
-		c.truncated = true
+		if nextIsStop {
+			c.truncate(r+1, report.EvidenceStop)
+		} else {
+			c.truncate(r+1, report.EvidenceEndsAtStop)
+		}
 	case tail >= 1 && tail <= MaxDivergentTail && tail < uncovered:
-		c.flags[FlagDivergentCTail] = true
-		c.truncated = true
+		c.flags[report.FlagDivergentCTail] = true
+		c.truncate(a.rEnd+2, report.EvidenceFrameshiftLike)
 	default:
-		c.flags[FlagPartialC] = true
+		c.flags[report.FlagPartialC] = true
 	}
 }
 
@@ -539,7 +484,7 @@ func (c *caller) extension(tail int) {
 	}
 	pos := len(in.Ref) + 1
 	first := upper(over[0])
-	c.muts = append(c.muts, Mutation{Type: TypeExtension, RefStart: pos, RefEnd: pos,
+	c.muts = append(c.muts, report.Mutation{Type: report.TypeExtension, RefStart: pos, RefEnd: pos,
 		QueryStart: a.qEnd + 2, QueryEnd: a.qEnd + 1 + len(over), Ref: "*", Alt: upperString(over),
 		Short: fmt.Sprintf("*%d%sext*%s", pos, oneLetter(first), newStop),
 		HGVS:  fmt.Sprintf("p.Ter%d%sext*%s", pos, three(first), newStop)})
@@ -548,27 +493,27 @@ func (c *caller) extension(tail int) {
 func (c *caller) result() Result {
 	in, a := c.in, c.a
 	n := len(in.Ref)
-	res := Result{Flags: []string{}, Mutations: c.muts, NotCovered: []Region{}}
+	res := Result{Flags: []string{}, Mutations: c.muts, NotCovered: []report.Region{}}
 	if res.Mutations == nil {
-		res.Mutations = []Mutation{}
+		res.Mutations = []report.Mutation{}
 	}
 	if a.rStart > 0 {
-		res.NotCovered = append(res.NotCovered, Region{1, a.rStart})
+		res.NotCovered = append(res.NotCovered, report.Region{Start: 1, End: a.rStart})
 	} else {
 		res.NTerminalOverhang = a.qStart
 	}
 	if a.rEnd < n-1 {
-		res.NotCovered = append(res.NotCovered, Region{a.rEnd + 2, n})
+		res.NotCovered = append(res.NotCovered, report.Region{Start: a.rEnd + 2, End: n})
 	} else if t := c.qLen - 1 - a.qEnd; t > 0 {
 		res.CTerminalOverhang = t
 	}
 	if in.QueryTerminalStopStripped {
-		c.flags[FlagTerminalStopStripped] = true
+		c.flags[report.FlagTerminalStopStripped] = true
 	}
 	for _, f := range in.QueryFlags {
 		c.flags[f] = true
 	}
-	for _, f := range flagOrder {
+	for _, f := range report.FlagOrder {
 		if c.flags[f] {
 			res.Flags = append(res.Flags, f)
 			delete(c.flags, f)
@@ -583,23 +528,24 @@ func (c *caller) result() Result {
 
 	definite, ambiguous := false, false
 	for _, m := range res.Mutations {
-		if m.Type == TypeAmbiguous {
+		if m.Type == report.TypeAmbiguous {
 			ambiguous = true
 		} else {
 			definite = true
 		}
 	}
-	switch {
-	case c.truncated:
-		res.Status = StatusTruncated
-	case res.HasFlag(FlagPartialN) || res.HasFlag(FlagPartialC):
-		res.Status = StatusPartial
-	case definite:
-		res.Status = StatusMutant
-	case ambiguous:
-		res.Status = StatusAmbiguous
-	default:
-		res.Status = StatusWildtype
+	res.Status = report.CallStatus(c.truncated, res.HasFlag(report.FlagPartialN) || res.HasFlag(report.FlagPartialC), definite, ambiguous)
+	if c.truncated {
+		if c.truncPos == 0 {
+			c.truncate(c.stopPosition(), report.EvidenceStop)
+		}
+		t := &report.Truncation{Position: c.truncPos, ReferenceLength: n, Evidence: c.truncWhy}
+		for _, m := range res.Mutations {
+			if m.AfterPrematureStop {
+				t.CallsAfterStop++
+			}
+		}
+		res.Truncation = t
 	}
 	return res
 }

@@ -138,13 +138,13 @@ func TestNFTestSnapshots(t *testing.T) {
 		}
 		staged = append(staged, filepath.Join("alignments", filepath.Base(f)))
 	}
-	cmd := exec.Command(bin, append([]string{"summarize", "--log-format", "json", "--out", "cohort_mutations.tsv", "--json", "cohort_summary.json"}, staged...)...)
+	cmd := exec.Command(bin, append([]string{"summarize", "--log-format", "json", "--out", "cohort_mutations.tsv", "--json-out", "cohort_summary.json"}, staged...)...)
 	cmd.Dir = sumDir
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("wtalign summarize: %v\n%s", err, b)
 	}
 	summarizeReal := []any{[]any{[]any{meta("cohort"), nfFile(t, filepath.Join(sumDir, "cohort_mutations.tsv"))}}}
-	if tsv := mustRead(t, filepath.Join(sumDir, "cohort_mutations.tsv")); !strings.Contains(tsv, "\tmutant\t99.72\t100.00\tC84R\n") {
+	if tsv := mustRead(t, filepath.Join(sumDir, "cohort_mutations.tsv")); !strings.Contains(tsv, "\tmutant\tpresent\t99.72\t100.00\tC84R\t\t\n") {
 		t.Errorf("cohort table of the module test lacks PmrB C84R:\n%s", tsv)
 	}
 
@@ -156,7 +156,44 @@ func TestNFTestSnapshots(t *testing.T) {
 		[]any{[]any{meta("cohort"), nfFile(t, filepath.Join(sumStubDir, "cohort_summary.json"))}},
 	}
 
+	repStubDir := filepath.Join(dir, "repstub")
+	_ = os.MkdirAll(repStubDir, 0o755)
+	runStub(t, "nextflow/modules/wtalign/report", "cohort", repStubDir)
+	reportStub := []any{
+		[]any{[]any{meta("cohort"), nfFile(t, filepath.Join(repStubDir, "cohort_report.html"))}},
+		[]any{[]any{meta("cohort"), nfFile(t, filepath.Join(repStubDir, "cohort_quality.json"))}},
+		[]any{[]any{meta("cohort"), nfFile(t, filepath.Join(repStubDir, "cohort_general_stats_mqc.tsv"))}},
+	}
+	// report, real: the general statistics of both accessions (the page and
+	// the JSON hold run times, which differ from run to run).
+	repDir := filepath.Join(dir, "report")
+	_ = os.MkdirAll(filepath.Join(repDir, "alignments"), 0o755)
+	var repStaged []string
+	for _, f := range []string{gyrA, pmrB} {
+		for _, suffix := range []string{"", ".manifest.json"} {
+			if _, err := os.Stat(f + suffix); err == nil {
+				if err := os.Link(f+suffix, filepath.Join(repDir, "alignments", filepath.Base(f)+suffix)); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		repStaged = append(repStaged, filepath.Join("alignments", filepath.Base(f)))
+	}
+	cmd = exec.Command(bin, append([]string{"report", "--log-format", "json", "--out", "cohort_report.html", "--json-out", "cohort_quality.json", "--multiqc", "."}, repStaged...)...)
+	cmd.Dir = repDir
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("wtalign report: %v\n%s", err, b)
+	}
+	if err := os.Rename(filepath.Join(repDir, "wtalign_general_stats_mqc.tsv"), filepath.Join(repDir, "cohort_general_stats_mqc.tsv")); err != nil {
+		t.Fatal(err)
+	}
+	reportReal := []any{[]any{[]any{meta("cohort"), nfFile(t, filepath.Join(repDir, "cohort_general_stats_mqc.tsv"))}}}
+
 	want := map[string]map[string]any{
+		"nextflow/modules/wtalign/report/tests/main.nf.test.snap": {
+			"ecoli - two accessions - cohort":        reportReal,
+			"ecoli - two accessions - cohort - stub": reportStub,
+		},
 		"nextflow/modules/wtalign/align/tests/main.nf.test.snap": {
 			"ecoli - gyrA variants - json":        alignReal,
 			"ecoli - gyrA variants - json - stub": alignStub,

@@ -91,7 +91,7 @@ assert recs, "no records"
 assert man["status"] == "complete", man["status"]
 assert man["counts"]["total"] == len(recs) == man["counts"]["done"], (man["counts"], len(recs))
 for r in recs:
-    assert r["status"] in ("wildtype", "mutant", "partial", "truncated", "no_hit", "low_quality", "error", "empty"), r["status"]
+    assert r["status"] in ("wildtype", "mutant", "ambiguous", "partial", "truncated", "homolog", "no_hit", "low_quality", "error", "empty", "skipped"), r["status"]
 print(f"{sys.argv[1]}: {len(recs)} records, manifest complete")
 EOF
 done
@@ -100,12 +100,13 @@ pass "3 accessions aligned, manifests complete, resume dir empty"
 
 step "cohort table"
 TSV=$TEST/results/cohort_mutations.tsv
-head -1 "$TSV" | grep -qx $'accession\tgene\tquery_id\tstatus\tidentity\tcoverage\tmutations' || fail "cohort header"
-grep -qx $'GCF_000005845.2\tgyrA\tNP_416734.1\twildtype\t100.00\t100.00\t' "$TSV" || fail "no wild-type GyrA row for K-12"
-grep -qx $'GCF_000005845.2\tparC\tNP_417491.1\twildtype\t100.00\t100.00\t' "$TSV" || fail "no wild-type ParC row for K-12"
-grep -q $'^GYRA_VARIANTS\tgyrA\tecoli_gyrA_D87N|[^\t]*\tmutant\t[0-9.]*\t100.00\tD87N$' "$TSV" || fail "no GyrA D87N row"
-grep -q $'^GYRA_VARIANTS\tgyrA\tecoli_gyrA_E7Q_G81D_D82G|[^\t]*\tmutant\t[0-9.]*\t100.00\tE7Q,G81D,D82G$' "$TSV" || fail "no GyrA E7Q,G81D,D82G row"
-[ "$(grep -c $'^PMRB_MULTICOPY\tbasS\t.*\tC84R$' "$TSV")" = 3 ] || fail "PmrB: want 3 copies with C84R"
+head -1 "$TSV" | grep -qx $'accession\tgene\tquery_id\tstatus\tgene_state\tidentity\tcoverage\tmutations\ttruncated_at\tsites' || fail "cohort header"
+grep -qx $'GCF_000005845.2\tgyrA\tNP_416734.1\twildtype\tpresent\t100.00\t100.00\t\t\t' "$TSV" || fail "no wild-type GyrA row for K-12"
+grep -qx $'GCF_000005845.2\tparC\tNP_417491.1\twildtype\tpresent\t100.00\t100.00\t\t\t' "$TSV" || fail "no wild-type ParC row for K-12"
+grep -q $'^GYRA_VARIANTS\tgyrA\tecoli_gyrA_D87N|[^\t]*\tmutant\tpresent\t[0-9.]*\t100.00\tD87N\t\t$' "$TSV" || fail "no GyrA D87N row"
+grep -q $'^GYRA_VARIANTS\tgyrA\tecoli_gyrA_E7Q_G81D_D82G|[^\t]*\tmutant\tpresent\t[0-9.]*\t100.00\tE7Q,G81D,D82G\t\t$' "$TSV" || fail "no GyrA E7Q,G81D,D82G row"
+[ "$(grep -c $'^PMRB_MULTICOPY\tbasS\t.*\tC84R\t\t$' "$TSV")" = 3 ] || fail "PmrB: want 3 copies with C84R"
+grep -qx $'GYRA_VARIANTS\tparC\t\t\tabsent\t\t\t\t\t' "$TSV" || fail "no absent ParC row for the scanned GyrA variants"
 python3 - "$TEST/results/cohort_summary.json" <<'EOF' || fail "cohort summary"
 import json, sys
 s = json.load(open(sys.argv[1]))
@@ -119,6 +120,12 @@ assert g81d["records"] == 3 and g81d["accessions"] == 1, g81d
 print("summary:", accs, "K-12 records:", k12["records"], "gyrA G81D:", g81d)
 EOF
 pass "cohort table and summary have the expected rows"
+
+step "quality report"
+grep -q 'C84R' "$TEST/results/report.html" || fail "report.html lacks the PmrB C84R calls"
+[ "$(ls "$TEST/results/multiqc" | grep -c '_mqc\.')" = 3 ] || fail "want 3 MultiQC files in results/multiqc"
+python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert len(r["accessions"]) == 3, r["accessions"]' "$TEST/results/cohort_quality.json" || fail "cohort_quality.json"
+pass "report rule wrote the HTML report, its JSON and the MultiQC files"
 
 step "second run does nothing"
 stamp() { find "$TEST/results" -type f -printf '%p %T@\n' | sort; }
@@ -201,7 +208,7 @@ print(f"manifest: sessions={m['sessions']}, last session resumed at record {resu
 EOF
     cmp "$WORK/k12_uninterrupted.json" "$TEST/results/alignments/${K12}_alignments.json" \
         || fail "resumed K-12 output differs from the uninterrupted run"
-    grep -qx $'GCF_000005845.2\tgyrA\tNP_416734.1\twildtype\t100.00\t100.00\t' "$TSV" || fail "cohort table after resume"
+    grep -qx $'GCF_000005845.2\tgyrA\tNP_416734.1\twildtype\tpresent\t100.00\t100.00\t\t\t' "$TSV" || fail "cohort table after resume"
     [ -z "$(ls -A "$TEST/resume" 2>/dev/null)" ] || fail "resume dir not cleaned after the resumed run"
     pass "killed at checkpoint $done_at_kill, retried with doubled resources, resumed, output byte-identical"
 fi

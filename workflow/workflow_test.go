@@ -22,7 +22,7 @@ func skipOrFail(t *testing.T, format string, args ...any) {
 	t.Skipf(format+" (run workflow/test.sh, which installs it)", args...)
 }
 
-var modules = []string{"nextflow/modules/wtalign/align", "nextflow/modules/wtalign/summarize"}
+var modules = []string{"nextflow/modules/wtalign/align", "nextflow/modules/wtalign/summarize", "nextflow/modules/wtalign/report"}
 
 func TestNextflowModuleConventions(t *testing.T) {
 	for _, m := range modules {
@@ -40,8 +40,8 @@ func TestNextflowPipelineIncludesModules(t *testing.T) {
 		t.Fatal(err)
 	}
 	inc := regexp.MustCompile(`(?m)^include \{ (\w+)\s*\} from '(\./modules/[^']+)'`).FindAllStringSubmatch(string(src), -1)
-	if len(inc) != 2 {
-		t.Fatalf("main.nf should include the two wtalign modules, includes %v", inc)
+	if len(inc) != len(modules) {
+		t.Fatalf("main.nf should include the %d wtalign modules, includes %v", len(modules), inc)
 	}
 	for _, m := range inc {
 		p, err := parseProcess(mustRead(t, filepath.Join("nextflow", m[2]+".nf")))
@@ -98,7 +98,7 @@ var conventionBreaks = []mutation{
 
 var syntaxBreaks = []mutation{
 	{"unterminated string", "modules/wtalign/align/main.nf", `tag "${meta.id}"`, `tag "${meta.id}`, ""},
-	{"missing brace", "modules/wtalign/summarize/main.nf", "        --json ${prefix}_summary.json \\\\\n        ${alignments}\n    \"\"\"\n", "        --json ${prefix}_summary.json \\\\\n        ${alignments}\n    \"\"\"\n    if (true) {\n", ""},
+	{"missing brace", "modules/wtalign/summarize/main.nf", "        --json-out ${prefix}_summary.json \\\\\n        ${alignments}\n    \"\"\"\n", "        --json ${prefix}_summary.json \\\\\n        ${alignments}\n    \"\"\"\n    if (true) {\n", ""},
 	{"pipeline paren", "main.nf", ".map { meta, json -> json }", ".map( { meta, json -> json }", ""},
 	{"config brace", "nextflow.config", "    local {\n", "    local {\n    {\n", ""},
 }

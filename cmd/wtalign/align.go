@@ -36,6 +36,7 @@ func newAlignOptions() *alignOptions {
 func (o *alignOptions) AddFlags(fs *pflag.FlagSet) {
 	addInputFlags(fs, &o.spec)
 	addHitFlags(fs, &o.spec)
+	addCatalogFlags(fs, &o.spec)
 	addScoringFlags(fs, &o.spec)
 	addEngineFlags(fs, &o.spec)
 	addOutputFlags(fs, &o.spec)
@@ -76,6 +77,25 @@ than silently dropped. Under name/map, coverage is not a threshold (a
 named fragment is reported as partial, with its calls and the uncovered
 reference ranges); a query below the identity or score threshold is kept
 with status low_quality and no mutation calls.
+
+Resistance catalogs (--catalog, repeatable: a PointFinder species folder, an
+AMRFinderPlus mutation table or a wtalign catalog TSV; docs/catalog.md): every
+call on a catalogued gene gets a verdict, with the catalog entries it matches
+(drug classes, drugs, mechanism, PMIDs, notes):
+  known                the catalog lists this exact change
+  novel_at_known_site  another change at a catalogued position
+  novel                nowhere in the catalog
+  ambiguous            an ambiguity code (S83X): neither shown nor ruled out
+and the record lists every catalogued site with its state (wild_type,
+known_mutant, other_mutant, ambiguous, deleted, not_covered), so "checked and
+wild type" is never confused with "not covered". A combination rule (PointFinder
+G81D needing D82G) counts only when its requirement holds in the same protein
+copy; one on another gene (ParC needing a GyrA change) is decided per genome
+by 'wtalign summarize --catalog', which sees all copies. Catalog genes find
+the wild types by accession, gene key or --gene-alias (pmrB=basS; the K-12
+aliases are built in), and every entry's reference residue is checked against
+the wild type first. Annotation is only as good as the catalog: a known
+change is what the catalog says, not a clinical interpretation.
 
 The native engine reproduces EMBOSS water exactly (scores, end cell and gap
 placement on ties, Length/Identity/Similarity/Gaps). Output order equals

@@ -67,27 +67,37 @@ func (c *specSource) applyData(fs *pflag.FlagSet, s *pipeline.Spec, data []byte)
 		if fs.Lookup(e.key).Changed {
 			continue // the command line wins
 		}
-		if err := s.Set(e.key, e.value); err != nil {
-			var fe *pipeline.FieldError
-			if errors.As(err, &fe) {
-				return usagef("config %s line %d: %s: %s, got %s", c.path, e.line, e.key, fe.Msg, fe.Value)
+		for _, item := range e.items {
+			if err := s.Set(e.key, item.value); err != nil {
+				var fe *pipeline.FieldError
+				if errors.As(err, &fe) {
+					return usagef("config %s line %d: %s: %s, got %s", c.path, item.line, e.key, fe.Msg, fe.Value)
+				}
+				return usagef("config %s line %d: %s: %v", c.path, item.line, e.key, err)
 			}
-			return usagef("config %s line %d: %s: %v", c.path, e.line, e.key, err)
 		}
 	}
 	return nil
 }
 
-// configEntry is one key of a config file, its value and the value's line.
+// configEntry is one key of a config file: the line of its value and its
+// items (one, or several for a list flag such as --catalog).
 type configEntry struct {
-	key, value string
-	line       int
+	key   string
+	line  int
+	items []configItem
+}
+
+type configItem struct {
+	value string
+	line  int
 }
 
 // parseConfig reads the YAML of the config file path: a mapping of the long
 // flag names of fs (less those that belong on the command line) to single
-// values, each key once. Errors are usage errors naming the file and, but
-// for YAML syntax errors (which carry their own line), the line.
+// values, or lists of them for list flags, each key once. Errors are usage
+// errors naming the file and, but for YAML syntax errors (which carry their
+// own line), the line.
 func parseConfig(path string, data []byte, fs *pflag.FlagSet) ([]configEntry, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
@@ -104,18 +114,34 @@ func parseConfig(path string, data []byte, fs *pflag.FlagSet) ([]configEntry, er
 	first := map[string]int{}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
-		if f := fs.Lookup(k.Value); f == nil || k.Value == "config" || k.Value == "help" || configSkip[k.Value] {
+		f := fs.Lookup(k.Value)
+		if f == nil || k.Value == "config" || k.Value == "help" || configSkip[k.Value] {
 			return nil, usagef("config %s line %d: unknown key %q (keys are the long flag names of 'wtalign %s', e.g. matrix, gapopen, min-identity; out, shard and force belong on the command line)",
 				path, k.Line, k.Value, fs.Name())
 		}
 		if line, dup := first[k.Value]; dup {
 			return nil, usagef("config %s line %d: key %q given twice (first on line %d)", path, k.Line, k.Value, line)
 		}
-		if v.Kind != yaml.ScalarNode {
+		list := f.Value.Type() == "stringArray"
+		values := []*yaml.Node{v}
+		switch {
+		case v.Kind == yaml.SequenceNode && list:
+			values = v.Content
+		case v.Kind != yaml.ScalarNode:
+			if list {
+				return nil, usagef("config %s line %d: key %q needs a value or a list of values", path, v.Line, k.Value)
+			}
 			return nil, usagef("config %s line %d: key %q needs a single value", path, v.Line, k.Value)
 		}
 		first[k.Value] = v.Line
-		out = append(out, configEntry{key: k.Value, value: v.Value, line: v.Line})
+		e := configEntry{key: k.Value, line: v.Line}
+		for _, item := range values {
+			if item.Kind != yaml.ScalarNode {
+				return nil, usagef("config %s line %d: key %q: each item needs a single value", path, item.Line, k.Value)
+			}
+			e.items = append(e.items, configItem{value: item.Value, line: item.Line})
+		}
+		out = append(out, e)
 	}
 	return out, nil
 }
@@ -161,6 +187,9 @@ func defaultConfig() []byte {
 		}
 		def := f.DefValue
 		switch {
+		case f.Value.Type() == "stringArray":
+			fmt.Fprintf(&b, "\n# %s\n# %s: [first, second]\n", f.Usage, key)
+			continue
 		case key == "threads":
 			fmt.Fprintf(&b, "\n# %s\n# (delete the key to use every CPU this process may use)\n# threads: 8\n", f.Usage)
 			continue

@@ -14,16 +14,17 @@ import (
 
 	"github.com/wtalign/wtalign/aligner"
 	"github.com/wtalign/wtalign/emboss"
+	"github.com/wtalign/wtalign/pipeline"
 )
 
 type enginesOptions struct {
-	JSON      bool
-	WaterPath string
+	JSON bool
+	spec pipeline.Spec // only its water-path
 }
 
-func (o *enginesOptions) addFlags(fs *pflag.FlagSet) {
+func (o *enginesOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.JSON, "json", false, "print JSON instead of a table")
-	fs.StringVar(&o.WaterPath, "water-path", "", "EMBOSS water executable (default: $"+emboss.EnvWater+", then water on $PATH)")
+	addWaterPathFlag(fs, &o.spec)
 }
 
 const enginesLong = `List the alignment engines, whether each is available, its version and
@@ -54,7 +55,7 @@ func newEnginesCommand(a *app) *cobra.Command {
 			return runEngines(cmd.Context(), a, o)
 		},
 	}
-	o.addFlags(cmd.Flags())
+	o.AddFlags(cmd.Flags())
 	return cmd
 }
 
@@ -105,7 +106,7 @@ func waterInfo(ctx context.Context, path string) (engineInfo, *emboss.Water) {
 }
 
 func runEngines(ctx context.Context, a *app, o *enginesOptions) error {
-	water, _ := waterInfo(ctx, o.WaterPath)
+	water, _ := waterInfo(ctx, o.spec.WaterPath)
 	engines := []engineInfo{nativeInfo(), water}
 	if o.JSON {
 		b, err := json.MarshalIndent(map[string]any{"engines": engines}, "", "  ")

@@ -75,18 +75,6 @@ func TestStatusOfNotAManifest(t *testing.T) {
 	}
 }
 
-// TestSitesPositionWrittenAsResidue: a --sites position written as S83
-// says to give 83.
-func TestSitesPositionWrittenAsResidue(t *testing.T) {
-	sites := filepath.Join(t.TempDir(), "sites.tsv")
-	os.WriteFile(sites, []byte("gyrA\t87\ngyrA\tS83\n"), 0o644)
-	code, _, stderr := runCLI(t, "align", "-r", demoRef, "--sites", sites, demoVariants)
-	want := "sites " + sites + ` line 2: position "S83" is not a number: give the reference position alone, e.g. 83`
-	if code != exitError || !strings.Contains(messages(stderr), want) {
-		t.Fatalf("exit %d\n%s\nwant %q", code, messages(stderr), want)
-	}
-}
-
 // TestOutputDirectoryChecked: an output whose directory is missing, a file
 // or not writable is an I/O error (exit 1) saying so, before any work:
 // nothing is created, no lock is mentioned.

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/wtalign/wtalign/aligner"
+	"github.com/wtalign/wtalign/catalog"
 	"github.com/wtalign/wtalign/emboss"
 	"github.com/wtalign/wtalign/pipeline"
 )
@@ -20,12 +21,13 @@ const (
 	groupInput   = "Input and assignment"
 	groupHits    = "Hits and calls"
 	groupScoring = "Scoring (as EMBOSS water)"
+	groupCatalog = "Resistance catalogs"
 	groupEngine  = "Engine"
 	groupOutput  = "Output, checkpoints and resume"
 	groupRun     = "Run"
 )
 
-var groupOrder = []string{groupInput, groupHits, groupScoring, groupEngine, groupOutput, groupRun, ""}
+var groupOrder = []string{groupInput, groupHits, groupCatalog, groupScoring, groupEngine, groupOutput, groupRun, ""}
 
 const groupAnnotation = "group"
 
@@ -45,7 +47,9 @@ func addInputFlags(fs *pflag.FlagSet, s *pipeline.Spec) {
 	fs.BoolVar(&s.SkipUnassigned, "skip-unassigned", s.SkipUnassigned, "report queries without a reference as skipped instead of refusing the run")
 	fs.BoolVar(&s.AllowNucleotide, "allow-nucleotide", s.AllowNucleotide, "accept queries that look like DNA/RNA (aligned as protein letters)")
 	fs.IntVar(&s.MaxLength, "max-length", s.MaxLength, "longest sequence accepted, in characters; a longer one stops the run (exit 1) naming the record")
-	setGroup(fs, groupInput, "reference", "infile-list", "assign", "key-regex", "map", "skip-unassigned", "allow-nucleotide", "max-length")
+	fs.StringVar(&s.InputType, "input-type", s.InputType, "protein, or cds: queries and references are coding sequences (gene-caller .ffn), translated; calls also give codon changes (TCG>TTG), synonymous changes and frameshifts (Y253CfsTer5)")
+	fs.IntVar(&s.GeneticCode, "genetic-code", s.GeneticCode, "NCBI genetic code for --input-type cds (11: bacteria and archaea)")
+	setGroup(fs, groupInput, "reference", "infile-list", "assign", "key-regex", "map", "skip-unassigned", "allow-nucleotide", "max-length", "input-type", "genetic-code")
 }
 
 // addHitFlags: thresholds and what is reported of a hit.
@@ -53,9 +57,21 @@ func addHitFlags(fs *pflag.FlagSet, s *pipeline.Spec) {
 	fs.Float64Var(&s.MinIdentity, "min-identity", s.MinIdentity, "minimum EMBOSS percent identity (over the alignment length) for a hit")
 	fs.Float64Var(&s.MinRefCoverage, "min-ref-coverage", s.MinRefCoverage, "minimum percent of the reference covered by the alignment for a hit (--assign best only)")
 	fs.Float64Var(&s.MinScore, "min-score", s.MinScore, "minimum water score for a hit")
+	fs.Float64Var(&s.SameGeneIdentity, "same-gene-identity", s.SameGeneIdentity, "EMBOSS percent identity from which a hit is the reference's own gene (mutations called); below it: status homolog, no calls")
 	fs.BoolVar(&s.CompleteProteins, "complete-proteins", s.CompleteProteins, "queries are complete translations (gene-caller .faa): one that ends before the reference end is a premature stop (K141*), not a partial")
 	fs.StringVar(&s.Sites, "sites", s.Sites, "TSV of gene<TAB>position: report each site's state (wild_type, mutant, ambiguous, deleted, not_covered) in every hit on that gene")
-	setGroup(fs, groupHits, "min-identity", "min-ref-coverage", "min-score", "complete-proteins", "sites")
+	setGroup(fs, groupHits, "min-identity", "min-ref-coverage", "min-score", "same-gene-identity", "complete-proteins", "sites")
+}
+
+// addCatalogFlags: resistance catalogs and how their genes find the
+// wild types.
+func addCatalogFlags(fs *pflag.FlagSet, s *pipeline.Spec) {
+	fs.StringArrayVar(&s.Catalogs, "catalog", s.Catalogs, "resistance catalog: a PointFinder species folder or phenotypes.txt, an AMRFinderPlus mutation table, or a wtalign catalog TSV (repeatable)")
+	fs.StringVar(&s.CatalogFormat, "catalog-format", s.CatalogFormat, "force the catalog format instead of detecting it: "+orList(catalog.Formats))
+	fs.StringVar(&s.CatalogTaxgroup, "catalog-taxgroup", s.CatalogTaxgroup, "AMRFinderPlus taxgroup to use from a table holding several (e.g. Escherichia)")
+	fs.StringArrayVar(&s.GeneAliases, "gene-alias", s.GeneAliases, "catalog_gene=reference_gene (e.g. pmrB=basS), or a TSV of such pairs (repeatable); the K-12 aliases PointFinder needs are built in")
+	fs.BoolVar(&s.CatalogLenient, "catalog-lenient", s.CatalogLenient, "an entry whose reference residue differs from the wild type is dropped with a warning instead of stopping the run")
+	setGroup(fs, groupCatalog, "catalog", "catalog-format", "catalog-taxgroup", "gene-alias", "catalog-lenient")
 }
 
 // addScoringFlags: matrix and gap penalties, water's names and defaults.
@@ -68,10 +84,16 @@ func addScoringFlags(fs *pflag.FlagSet, s *pipeline.Spec) {
 
 // addWaterFlags: how EMBOSS water is found and run.
 func addWaterFlags(fs *pflag.FlagSet, s *pipeline.Spec) {
-	fs.StringVar(&s.WaterPath, "water-path", s.WaterPath, "EMBOSS water executable (default: $"+emboss.EnvWater+", then water on $PATH)")
+	addWaterPathFlag(fs, s)
 	fs.StringVar(&s.WaterFormat, "water-format", s.WaterFormat, "water output format to read: "+orList(pipeline.WaterFormats))
 	fs.Var(&s.WaterTimeout, "water-timeout", "time limit for one water process")
 	setGroup(fs, groupEngine, "water-path", "water-format", "water-timeout")
+}
+
+// addWaterPathFlag: where EMBOSS water is (also 'wtalign engines').
+func addWaterPathFlag(fs *pflag.FlagSet, s *pipeline.Spec) {
+	fs.StringVar(&s.WaterPath, "water-path", s.WaterPath, "EMBOSS water executable (default: $"+emboss.EnvWater+", then water on $PATH)")
+	setGroup(fs, groupEngine, "water-path")
 }
 
 // addEngineFlags: the engine choice (align only; compare runs both).
@@ -107,6 +129,7 @@ func registerCompletions(cmd *cobra.Command) {
 	enums := map[string][]string{
 		"assign": pipeline.AssignModes, "format": pipeline.FormatNames(), "engine": pipeline.Engines,
 		"fallback": pipeline.Fallbacks, "resume": pipeline.ResumeModes, "water-format": pipeline.WaterFormats,
+		"input-type": pipeline.InputTypes, "catalog-format": catalog.Formats,
 	}
 	for name, vals := range enums {
 		if cmd.Flags().Lookup(name) != nil {

@@ -6,10 +6,13 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/rs/zerolog"
 	"github.com/spf13/cobra"
+
+	"github.com/wtalign/wtalign/aligner"
 	"golang.org/x/term"
 )
 
@@ -74,9 +77,14 @@ numbering (S83L, p.Ser83Leu, deletions, insertions, premature stops).
 
 Data goes to stdout or -o; logs go to stderr (human on a terminal, JSON lines
 otherwise).` + exitHelp(exitOK, exitError, exitUsage, exitRecordsFailed, exitDisagree, exitSIGINT, exitSIGTERM),
-		SilenceUsage:      true,
-		SilenceErrors:     true,
-		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error { return a.setupLogging() },
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			if err := a.setupLogging(); err != nil {
+				return err
+			}
+			return selectKernel()
+		},
 	}
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.glob.LogFormat, "log-format", "auto", "log format: auto (console on a terminal, JSON otherwise), console, json")
@@ -96,8 +104,16 @@ otherwise).` + exitHelp(exitOK, exitError, exitUsage, exitRecordsFailed, exitDis
 		newStatusCommand(a),
 		newMergeCommand(a),
 		newSummarizeCommand(a),
+		newReportCommand(a),
+		newVerifyCommand(a),
+		newCatalogCommand(a),
 		newEnginesCommand(a),
 		newConfigCommand(a),
+		newServeCommand(a),
+		newSubmitCommand(a),
+		newJobsCommand(a),
+		newFetchCommand(a),
+		newCancelCommand(a),
 		newVersionCommand(a),
 	)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
@@ -160,3 +176,17 @@ Global Flags:
 
 Use "{{.CommandPath}} [command] --help" for more information about a command.{{end}}
 `
+
+// selectKernel applies $WTALIGN_KERNEL (generic, avx2, avx512: force the
+// native engine's kernel, for diagnosis and benchmarks); a name this
+// machine cannot run is a usage error, never silently ignored.
+func selectKernel() error {
+	v := os.Getenv("WTALIGN_KERNEL")
+	if v == "" {
+		return nil
+	}
+	if err := aligner.SetKernel(v); err != nil {
+		return usagef("WTALIGN_KERNEL=%s: %v", v, strings.TrimPrefix(err.Error(), "aligner: "))
+	}
+	return nil
+}

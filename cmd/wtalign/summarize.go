@@ -8,53 +8,81 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/wtalign/wtalign/cohort"
+	"github.com/wtalign/wtalign/fasta"
 	"github.com/wtalign/wtalign/manifest"
-	"github.com/wtalign/wtalign/summary"
+	"github.com/wtalign/wtalign/pipeline"
 )
 
 type summarizeOptions struct {
 	Out            string
-	JSON           string
+	JSONOut        string
+	GenotypeOut    string
+	MatrixOut      string
+	spec           pipeline.Spec // its reference and catalog flags
+	Reference      string
 	AccessionFrom  string
 	AccessionRegex string
 }
 
 func (o *summarizeOptions) AddFlags(f *pflag.FlagSet) {
 	f.StringVarP(&o.Out, "out", "o", "-", "cohort table (TSV) to write; - for stdout")
-	f.StringVar(&o.JSON, "json", "", "also write a JSON summary (per-accession counts, per-gene mutation frequencies) to this file")
-	f.StringVar(&o.AccessionFrom, "accession-from", summary.FromFilename,
+	f.StringVar(&o.JSONOut, "json-out", "", "also write a JSON overview (per-accession counts and disrupted/absent genes, per-gene mutation frequencies) to this file")
+	f.StringVarP(&o.Reference, "reference", "r", "", "the runs' reference FASTA: every wild-type gene then gets a row per accession, absent or not_analysed when no record has it")
+	f.StringVar(&o.GenotypeOut, "genotype-out", "", "also write the per-accession resistance genotype (drug class, drugs, supporting calls) as TSV")
+	f.StringVar(&o.MatrixOut, "matrix-out", "", "also write the accession x known-mutation matrix (1/0) as TSV")
+	addCatalogFlags(f, &o.spec)
+	f.StringVar(&o.AccessionFrom, "accession-from", cohort.FromFilename,
 		"where the accession comes from: filename ({accession}_alignments.json), stem (file name up to the first '.'), input (each record's input file, e.g. {accession}_proteins.fasta)")
 	f.StringVar(&o.AccessionRegex, "accession-regex", "",
 		"regular expression with one capture group (or (?P<accession>...)) matched against the file name (filename mode) or the input file name (input mode)")
 }
 
 func newSummarizeCommand(a *app) *cobra.Command {
-	o := &summarizeOptions{}
+	o := &summarizeOptions{spec: pipeline.DefaultSpec()}
 	cmd := &cobra.Command{
 		Use:   "summarize [flags] ALIGNMENTS.json...",
 		Short: "Combine per-accession alignment outputs into one cohort table and a JSON summary",
-		Long: `summarize reads the outputs of 'wtalign align' (json, json array or jsonl),
-one per genome accession, and writes a cohort table with one row per aligned
+		Long: `summarize reads the outputs of 'wtalign align' (json, jsonl or tsv), one
+per genome accession, and writes a cohort table with one row per aligned
 record:
 
-  accession  gene  query_id  status  identity  coverage  mutations
+  accession gene query_id status gene_state identity coverage mutations truncated_at sites
 
 identity is the percent identity over the reference length, coverage the
 percent of the reference inside the alignment, mutations the comma-separated
-short forms in reference numbering (e.g. S83L,D87N). Records without a
-reference (no_hit, error, empty) have no row but are counted in the JSON
-summary, which also lists, per gene, how many accessions carry each change.
+short forms in reference numbering (e.g. S83L,D87N; calls after a premature
+stop are read-through and left out), sites the --sites states.
+
+gene_state says what the row means for the wild-type gene: present, partial
+(a fragment, no evidence of a stop), disrupted (truncated: a premature stop or
+a frameshift-like end), homolog (a paralog aligned to it, not the gene
+itself). With -r, every gene of the reference file also gets a row in every
+accession that has no record of it: absent when the genome was scanned
+(--assign best), not_analysed when queries were named (--assign name/map) and
+none named it. Records without a reference (no_hit, error, empty) have no row
+but are counted in the JSON overview (--json-out), which also lists, per gene,
+how many accessions carry each change.
+
+With the catalogs the runs used (--catalog, -r, --gene-alias, as given to
+align), each accession's resistance genotype is computed over all of its
+copies, so a combination rule that needs a change in another gene (a ParC
+change counted only with a GyrA change) is decided per genome: the overview
+lists it per accession ("Quinolone: gyrA S83L + parC S80I"), --genotype-out
+writes it as a table and --matrix-out the accession x known-mutation matrix.
+Without --catalog the genotype comes from the records' own annotations,
+where such cross-gene requirements stay unknown.
 
 By default the accession is taken from the file name {accession}_alignments.json,
 as the Snakemake workflow and the Nextflow module name their outputs. Rows are
 sorted by accession, gene and input order, so the table does not depend on the
 order of the arguments. Outputs are written to a temporary file and renamed,
 so a workflow engine never sees a half-written table.` + exitHelp(exitOK, exitError, exitUsage),
-		Example: `  wtalign summarize -o cohort_mutations.tsv --json cohort_summary.json results/alignments/*_alignments.json
+		Example: `  wtalign summarize -o cohort_mutations.tsv --json cohort_cohort.json results/alignments/*_alignments.json
   wtalign summarize --accession-from input run.jsonl`,
 		Args: needArgs("at least one alignment output of 'wtalign align'"),
 		PreRunE: func(*cobra.Command, []string) error {
-			if _, err := summary.NewAccessionRule(o.AccessionFrom, o.AccessionRegex); err != nil {
+			if _, err := cohort.NewAccessionRule(o.AccessionFrom, o.AccessionRegex); err != nil {
 				return usageError{err}
 			}
 			return nil
@@ -62,16 +90,43 @@ so a workflow engine never sees a half-written table.` + exitHelp(exitOK, exitEr
 		RunE: func(cmd *cobra.Command, args []string) error { return runSummarize(cmd.Context(), a, o, args) },
 	}
 	o.AddFlags(cmd.Flags())
-	_ = cmd.RegisterFlagCompletionFunc("accession-from", fixedCompletions(summary.FromFilename, summary.FromStem, summary.FromInput))
+	_ = cmd.RegisterFlagCompletionFunc("accession-from", fixedCompletions(cohort.FromFilename, cohort.FromStem, cohort.FromInput))
 	return cmd
 }
 
 func runSummarize(ctx context.Context, a *app, o *summarizeOptions, files []string) error {
-	rule, err := summary.NewAccessionRule(o.AccessionFrom, o.AccessionRegex)
+	rule, err := cohort.NewAccessionRule(o.AccessionFrom, o.AccessionRegex)
 	if err != nil {
 		return usageError{err}
 	}
-	c := summary.New(rule)
+	c := cohort.New(rule)
+	if o.Reference != "" {
+		refs, err := fasta.ReadAll(o.Reference, fasta.Options{Role: fasta.Reference})
+		if err != nil {
+			return err
+		}
+		var genes []string
+		for _, r := range refs {
+			g := fasta.GeneKey(r.ID, r.Description, nil)
+			if g == "" {
+				g = r.ID
+			}
+			genes = append(genes, g)
+		}
+		c.SetGenes(genes)
+	}
+	if len(o.spec.Catalogs) > 0 {
+		if o.Reference == "" {
+			return usagef("--catalog needs -r/--reference: the runs' wild types, to match the catalogs to")
+		}
+		s := o.spec
+		s.Reference = o.Reference
+		_, ix, err := pipeline.CheckCatalogs(s)
+		if err != nil {
+			return (&specSource{}).explain(err)
+		}
+		c.SetCatalog(ix)
+	}
 	for _, f := range files {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -84,12 +139,27 @@ func runSummarize(ctx context.Context, a *app, o *summarizeOptions, files []stri
 	if err := c.WriteTSV(&table); err != nil {
 		return err
 	}
-	if o.JSON != "" {
+	if o.JSONOut != "" {
 		var js bytes.Buffer
 		if err := c.WriteJSON(&js); err != nil {
 			return err
 		}
-		if err := manifest.WriteFileAtomic(o.JSON, js.Bytes()); err != nil {
+		if err := manifest.WriteFileAtomic(o.JSONOut, js.Bytes()); err != nil {
+			return err
+		}
+	}
+	for _, extra := range []struct {
+		path  string
+		write func(io.Writer) error
+	}{{o.GenotypeOut, c.WriteGenotypeTSV}, {o.MatrixOut, c.WriteMatrixTSV}} {
+		if extra.path == "" {
+			continue
+		}
+		var b bytes.Buffer
+		if err := extra.write(&b); err != nil {
+			return err
+		}
+		if err := manifest.WriteFileAtomic(extra.path, b.Bytes()); err != nil {
 			return err
 		}
 	}
@@ -100,7 +170,7 @@ func runSummarize(ctx context.Context, a *app, o *summarizeOptions, files []stri
 	if err := manifest.WriteFileAtomic(o.Out, table.Bytes()); err != nil {
 		return err
 	}
-	s := c.Summary()
+	s := c.Overview()
 	a.log().Info().Int("accessions", len(s.Accessions)).Int("rows", len(c.Rows())).Str("out", o.Out).Msg("cohort table written")
 	return nil
 }

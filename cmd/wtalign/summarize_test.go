@@ -44,7 +44,7 @@ func TestSummarizeCommand(t *testing.T) {
 
 	tsv := filepath.Join(dir, "cohort.tsv")
 	js := filepath.Join(dir, "summary.json")
-	code, stdout, stderr := runCLI(t, "summarize", "--log-format", "json", "-o", tsv, "--json", js, mut, k12)
+	code, stdout, stderr := runCLI(t, "summarize", "--log-format", "json", "-o", tsv, "--json-out", js, mut, k12)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -52,9 +52,9 @@ func TestSummarizeCommand(t *testing.T) {
 		t.Errorf("stdout should be empty with -o, got %q", stdout)
 	}
 	got, _ := os.ReadFile(tsv)
-	want := "accession\tgene\tquery_id\tstatus\tidentity\tcoverage\tmutations\n" +
-		"K12\tgyrA\tb2231\twildtype\t100.00\t100.00\t\n" +
-		"MUT\tgyrA\tv1\tmutant\t99.77\t100.00\tS83L,D87N\n"
+	want := "accession\tgene\tquery_id\tstatus\tgene_state\tidentity\tcoverage\tmutations\ttruncated_at\tsites\n" +
+		"K12\tgyrA\tb2231\twildtype\tpresent\t100.00\t100.00\t\t\t\n" +
+		"MUT\tgyrA\tv1\tmutant\tpresent\t99.77\t100.00\tS83L,D87N\t\t\n"
 	if string(got) != want {
 		t.Errorf("table:\n%s\nwant:\n%s", got, want)
 	}
@@ -121,5 +121,36 @@ func TestSummarizeErrors(t *testing.T) {
 	}
 	if _, err := os.Stat(tsv); !os.IsNotExist(err) {
 		t.Errorf("a failed run must not leave %s", tsv)
+	}
+}
+
+// TestSummarizeEveryFormat: summarize reads what align writes in every
+// format, and the cohort table is the same whichever format it read.
+func TestSummarizeEveryFormat(t *testing.T) {
+	dir := t.TempDir()
+	ref := filepath.Join("..", "..", "testdata", "demo", "ref_ecoli_k12_mg1655.faa")
+	q := filepath.Join("..", "..", "testdata", "demo", "variants.faa")
+	var tables []string
+	for _, f := range []string{"json", "jsonl", "tsv"} {
+		out := filepath.Join(dir, f, "VARIANTS_alignments."+f)
+		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if code, _, stderr := runCLI(t, "align", "-q", "--format", f, "-r", ref, "-o", out, q); code != 0 {
+			t.Fatalf("align --format %s: exit %d: %s", f, code, stderr)
+		}
+		code, stdout, stderr := runCLI(t, "summarize", "-r", ref, out)
+		if code != 0 {
+			t.Fatalf("summarize %s: exit %d: %s", f, code, stderr)
+		}
+		tables = append(tables, stdout)
+	}
+	if tables[0] != tables[1] || tables[0] != tables[2] {
+		t.Errorf("tables differ by format:\njson:\n%s\njsonl:\n%s\ntsv:\n%s", tables[0], tables[1], tables[2])
+	}
+	for _, want := range []string{"\tD87N\t", ",K141*\t141/240\t", "\tnot_analysed\t", "\tlow_quality\tlow_quality\t"} {
+		if !strings.Contains(tables[0], want) {
+			t.Errorf("table lacks %q:\n%s", want, tables[0])
+		}
 	}
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env nextflow
 /*
- * wtalign per genome accession, then one cohort table.
+ * wtalign per genome accession, then one cohort table and quality report.
  *
  *   nextflow run main.nf -profile local --input samplesheet.csv --reference wildtypes.faa
  *
@@ -10,6 +10,7 @@
 
 include { WTALIGN_ALIGN     } from './modules/wtalign/align/main'
 include { WTALIGN_SUMMARIZE } from './modules/wtalign/summarize/main'
+include { WTALIGN_REPORT    } from './modules/wtalign/report/main'
 
 workflow {
     if (!params.input) {
@@ -46,12 +47,13 @@ workflow {
 
     WTALIGN_ALIGN(ch_proteins, ch_reference)
 
-    WTALIGN_SUMMARIZE(
-        WTALIGN_ALIGN.out.alignments
-            .map { meta, json -> json }
-            .collect(sort: { a, b -> a.name <=> b.name })
-            .map { files -> [ [ id: params.cohort_id ], files ] }
-    )
+    ch_cohort = WTALIGN_ALIGN.out.alignments
+        .map { meta, json -> json }
+        .collect(sort: { a, b -> a.name <=> b.name })
+        .map { files -> [ [ id: params.cohort_id ], files ] }
+
+    WTALIGN_SUMMARIZE(ch_cohort)
+    WTALIGN_REPORT(ch_cohort)
 
     channel.topic('versions')
         .map { process, tool, version -> "${process.tokenize(':').last()}:\n    ${tool}: ${version}" }

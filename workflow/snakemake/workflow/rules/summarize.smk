@@ -1,5 +1,6 @@
 rule wtalign_summarize:
     input:
+        reference=config["reference"],
         alignments=expand(
             "results/alignments/{accession}_alignments.json", accession=ACCESSIONS
         ),
@@ -15,4 +16,5 @@ rule wtalign_summarize:
         "../envs/wtalign.yaml"
     shell:
         "{params.wtalign} summarize --log-format json {params.extra}"
-        " -o {output.table} --json {output.summary} {input.alignments} 2> {log}"
+        " -r {input.reference} -o {output.table} --json-out {output.summary}"
+        " {input.alignments} 2> {log}"

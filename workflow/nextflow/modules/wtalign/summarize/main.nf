@@ -26,14 +26,14 @@ process WTALIGN_SUMMARIZE {
         ${args} \\
         --log-format json \\
         --out ${prefix}_mutations.tsv \\
-        --json ${prefix}_summary.json \\
+        --json-out ${prefix}_summary.json \\
         ${alignments}
     """
 
     stub:
     def prefix = task.ext.prefix ?: "${meta.id}"
     """
-    printf 'accession\\tgene\\tquery_id\\tstatus\\tidentity\\tcoverage\\tmutations\\n' > ${prefix}_mutations.tsv
-    echo '{"schema_version":"1","accessions":[],"genes":[]}' > ${prefix}_summary.json
+    printf 'accession\\tgene\\tquery_id\\tstatus\\tgene_state\\tidentity\\tcoverage\\tmutations\\ttruncated_at\\tsites\\n' > ${prefix}_mutations.tsv
+    echo '{"schema_version":"2","accessions":[],"genes":[]}' > ${prefix}_summary.json
     """
 }
