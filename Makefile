@@ -12,7 +12,7 @@ BUILD_DATE := $(shell date -u -d @$(SOURCE_DATE_EPOCH) +%Y-%m-%dT%H:%M:%SZ)
 LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.buildDate=$(BUILD_DATE)
 IMAGE_TAG ?= wtalign:$(subst +,-,$(VERSION))
 
-.PHONY: build demo test test-go test-noasm test-race test-workflows completions check-completions generate generate-check bench bench-compare fuzz clean \
+.PHONY: build demo test check-source test-go test-noasm test-race test-cross test-workflows completions check-completions generate generate-check bench bench-compare fuzz fuzz-smoke clean \
 	tools lint cover docs check-docs release test-release image test-container test-bioconda test-slurm test-ship
 
 build:
@@ -45,22 +45,43 @@ demo: build
 	@awk -F'\t' '$$1=="GCF_000005845.2" && $$3!="" {n[$$4]++} END {for (s in n) print "  " s ": " n[s]}' out/cohort/mutations.tsv | sort
 	@echo; echo "quality report: out/report.html (MultiQC files: out/multiqc/)"
 
-# Every test: Go unit, differential, fuzz-seed, CLI and crash tests, the
-# generic kernels again with -tags noasm, and the workflow tests.
+# Every test: formatting and go.mod, Go unit, differential, fuzz-seed, CLI
+# and crash tests, the whole suite again with -tags noasm (generic kernels)
+# and under the race detector, the macOS and Windows builds, a few seconds
+# of every fuzz target, and the workflow tests.
 test:
 	bash scripts/test-deps.sh
-	$(MAKE) test-go test-noasm test-race check-completions test-workflows
+	$(MAKE) check-source test-go test-noasm test-race test-cross fuzz-smoke check-completions test-workflows
+
+# gofmt has nothing to change and go mod tidy leaves go.mod/go.sum as they are
+# (both modules: the tree and the kernel generator).
+check-source:
+	@files=$$(gofmt -l .); if [ -n "$$files" ]; then echo "gofmt -l: not formatted:"; echo "$$files"; exit 1; fi
+	$(GO) mod tidy -diff
+	cd aligner/_asm && $(GO) mod tidy -diff
 
 test-go:
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 20m ./...
 
+# The whole suite with the pure-Go kernels (short mode: the long kernel
+# grids run in test-go); tests/resume builds its binary with the tag too.
 test-noasm:
-	$(GO) test -count=1 -tags noasm ./aligner/...
+	$(GO) test -count=1 -tags noasm -short ./...
 
-# The concurrent parts again under the race detector (short mode).
+# The concurrent parts again under the race detector (short mode): the
+# batch aligner, the pipeline, the output writer and the water runner.
 test-race:
-	$(GO) test -count=1 -race -short ./pipeline/ ./output/ ./emboss/
+	$(GO) test -count=1 -race -short ./aligner/ ./pipeline/ ./output/ ./emboss/
+
+# Every package, tests included, builds and vets for macOS and Windows
+# (docs/manifest.md says what of the Windows code runs in tests: none).
+test-cross:
+	GOOS=darwin $(GO) build ./...
+	GOOS=darwin $(GO) vet ./...
+	GOOS=darwin GOARCH=arm64 $(GO) vet ./...
+	GOOS=windows $(GO) build ./...
+	GOOS=windows $(GO) vet ./...
 
 test-workflows:
 	bash workflow/test.sh
@@ -145,6 +166,18 @@ test-slurm:
 
 # Every shipping test (about 6-10 minutes on 2 cores; test-release is most of it).
 test-ship: test-container test-bioconda test-slurm test-release
+
+# Every fuzz target of the tree (found by name, so a new one is never left
+# out), FUZZTIME each, one target per go test as -fuzz requires. Inputs
+# that fail are kept in the package's testdata/fuzz for the regular tests.
+FUZZTIME ?= 5s
+fuzz-smoke:
+	@set -e; grep -rHo --include='*_test.go' '^func Fuzz[A-Za-z0-9_]*' . | grep -v -e '/_' -e '/testdata/' | sort | \
+	while IFS=: read -r file fn; do \
+		name=$${fn#func }; dir=$$(dirname "$$file"); \
+		echo "== $$name ($$dir)"; \
+		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 1s "$$dir/"; \
+	done
 
 clean:
 	rm -rf bin out dist

@@ -1,7 +1,6 @@
 package emboss
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
 	"os"
@@ -10,32 +9,20 @@ import (
 	"testing"
 
 	"github.com/wtalign/wtalign/aligner"
+	"github.com/wtalign/wtalign/fasta"
 )
 
 const testdata = "../testdata/emboss"
 
-// readFA reads a small FASTA file: IDs (first word) and sequences.
+// readFA reads a FASTA file of the tests: IDs and sequences as written.
 func readFA(t *testing.T, path string) (ids []string, seqs [][]byte) {
 	t.Helper()
-	f, err := os.Open(path)
+	recs, err := fasta.ReadAll(path, fasta.Options{Role: fasta.Query, AllowNucleotide: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		l := strings.TrimSpace(sc.Text())
-		if strings.HasPrefix(l, ">") {
-			id, _, _ := strings.Cut(l[1:], " ")
-			ids = append(ids, id)
-			seqs = append(seqs, nil)
-			continue
-		}
-		seqs[len(seqs)-1] = append(seqs[len(seqs)-1], l...)
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
+	for _, r := range recs {
+		ids, seqs = append(ids, r.ID), append(seqs, r.Raw)
 	}
 	return ids, seqs
 }

@@ -17,8 +17,8 @@ type oracleRecord struct {
 }
 
 // oracle parses uncompressed FASTA independently of fastx: skip leading
-// blanks; a line starting with '>' opens a record; other lines, without a
-// trailing '\r', are appended to the current record. ok is false when the
+// blanks; a line starting with '>' opens a record; other lines, without
+// their trailing '\r's, are appended to the current record. ok is false when the
 // first non-blank byte is not '>' (or there is none).
 func oracle(data []byte) (recs []oracleRecord, ok bool) {
 	k := 0
@@ -30,7 +30,7 @@ func oracle(data []byte) (recs []oracleRecord, ok bool) {
 	}
 	first := bytes.Count(data[:k], []byte{'\n'}) + 1
 	for i, l := range bytes.Split(data[k:], []byte{'\n'}) {
-		l = bytes.TrimSuffix(l, []byte{'\r'})
+		l = bytes.TrimRight(l, "\r") // every '\r' before '\n' is part of the line end
 		if len(l) > 0 && l[0] == '>' {
 			recs = append(recs, oracleRecord{header: string(l[1:]), line: first + i})
 			continue

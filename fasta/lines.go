@@ -10,8 +10,15 @@ import (
 // lineTracker sits between the decompressed input and fastx. fastx does not
 // report line numbers, so the tracker sees the same bytes and records, for
 // every record, the line of its header and the length of each of its
-// sequence lines (trailing '\r' excluded, as fastx drops it). It uses the
-// same record boundary as fastx: a '>' at the start of a line.
+// sequence lines. It uses the same record boundary as fastx: a '>' at the
+// start of a line.
+//
+// A line ends at '\n', and every '\r' just before it belongs to the line
+// end (CRLF, and the CRCRLF of files converted twice). The tracker removes
+// those '\r' before fastx sees the bytes: fastx drops one '\r' per line, and
+// a second one from the last line of a record when the next header is in
+// the same read buffer, so what it kept would depend on buffer boundaries.
+// A '\r' inside a line is passed on as it is.
 //
 // It also does the checks that must happen before fastx sees the data: it
 // skips leading blank space (fastx rejects a leading space or "\r\n"), stops
@@ -24,8 +31,12 @@ type lineTracker struct {
 	line    int  // completed lines so far
 	atStart bool // the next byte starts a line
 	header  bool // the current line is a header
-	cur     int  // bytes of the current line seen so far
-	lastCR  bool // the last byte of the current line seen so far is '\r'
+	cur     int  // bytes of the current line passed on so far
+	heldCR  int  // '\r' read but not passed on: a line end if '\n' follows
+	buf     []byte
+	out     []byte // filter's buffer
+	ready   []byte // filtered bytes not yet returned
+	eof     bool
 	queue   []lineInfo
 	err     *Error // sticky
 }
@@ -65,41 +76,75 @@ func isBlank(c byte) bool {
 }
 
 func (t *lineTracker) Read(p []byte) (int, error) {
-	if t.err != nil {
-		return 0, t.err
-	}
-	for {
-		n, err := t.src.Read(p)
+	for len(t.ready) == 0 {
+		if t.err != nil {
+			return 0, t.err
+		}
+		if t.eof {
+			return 0, io.EOF
+		}
+		if t.buf == nil {
+			t.buf = make([]byte, 64*1024)
+		}
+		n, err := t.src.Read(t.buf)
+		b := t.buf[:n]
 		if !t.started && n > 0 {
 			k := 0
-			for k < n && isBlank(p[k]) {
+			for k < n && isBlank(b[k]) {
 				k++
 			}
-			t.line += bytes.Count(p[:k], []byte{'\n'})
-			if k < n {
-				if p[k] != '>' {
-					t.err = notFASTA(t.file, t.line+1, p[k:n])
-					return 0, t.err
-				}
-				t.started = true
-				n = copy(p, p[k:n])
-			} else {
-				n = 0
+			t.line += bytes.Count(b[:k], []byte{'\n'})
+			if k < n && b[k] != '>' {
+				t.err = notFASTA(t.file, t.line+1, b[k:])
+				return 0, t.err
 			}
+			t.started = k < n
+			b = b[k:]
 		}
-		t.scan(p[:n])
+		t.ready = t.filter(b, err == io.EOF)
+		t.scan(t.ready)
 		switch {
 		case err == io.EOF:
 			t.finish()
-			return n, io.EOF
+			t.eof = true
 		case err != nil:
 			t.err = readError(t.file, err)
 			return 0, t.err
-		case n > 0:
-			return n, nil
 		}
 		// n == 0 && err == nil: fastx treats that as an unexpected EOF, so read again.
 	}
+	n := copy(p, t.ready)
+	t.ready = t.ready[n:]
+	return n, nil
+}
+
+// filter returns b without the '\r' that end lines, holding back a run of
+// '\r' at the end of b until the next byte shows what it is (at the end of
+// the input, it ends the last line).
+func (t *lineTracker) filter(b []byte, eof bool) []byte {
+	if t.heldCR == 0 && bytes.IndexByte(b, '\r') < 0 {
+		return b // the common case: no '\r' at all
+	}
+	out := t.out[:0]
+	for _, c := range b {
+		switch c {
+		case '\r':
+			t.heldCR++
+			continue
+		case '\n':
+		default:
+			for ; t.heldCR > 0; t.heldCR-- {
+				out = append(out, '\r')
+			}
+		}
+		t.heldCR = 0
+		out = append(out, c)
+	}
+	if eof {
+		t.heldCR = 0
+	}
+	t.out = out // reused: ready is always consumed before the next filter
+	return out
 }
 
 func (t *lineTracker) scan(b []byte) {
@@ -112,17 +157,11 @@ func (t *lineTracker) scan(b []byte) {
 			}
 		}
 		i := bytes.IndexByte(b, '\n')
-		seg := b
-		if i >= 0 {
-			seg = b[:i]
-		}
-		if len(seg) > 0 {
-			t.cur += len(seg)
-			t.lastCR = seg[len(seg)-1] == '\r'
-		}
 		if i < 0 {
+			t.cur += len(b)
 			return
 		}
+		t.cur += i
 		t.endLine()
 		t.atStart = true
 		b = b[i+1:]
@@ -130,16 +169,12 @@ func (t *lineTracker) scan(b []byte) {
 }
 
 func (t *lineTracker) endLine() {
-	n := t.cur
-	if t.lastCR {
-		n--
-	}
 	t.line++
 	if !t.header && len(t.queue) > 0 {
 		last := &t.queue[len(t.queue)-1]
-		last.lens = append(last.lens, n)
+		last.lens = append(last.lens, t.cur)
 	}
-	t.cur, t.lastCR = 0, false
+	t.cur = 0
 }
 
 // finish ends a last line that has no final newline.

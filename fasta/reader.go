@@ -201,12 +201,12 @@ func (r *Reader) Next() (*Record, error) {
 	if r.opt.MaxLength > 0 && len(rec.Raw) > r.opt.MaxLength {
 		return r.fail(recErr(ErrTooLong, 0, rec.Line, fmt.Sprintf("sequence of %d characters is longer than the limit of %d (--max-length); no protein is that long: is this a genome or a concatenation?", len(rec.Raw), r.opt.MaxLength)))
 	}
-	if c, ok := controlChar(fr.Name); ok {
-		return r.record(rec, recErr(ErrBadHeader, 0, rec.Line, fmt.Sprintf("header contains %s", quoteByte(c))))
-	}
-	bad := clean(rec)
+	bad := clean(rec) // first: a record returned with any problem has its Seq and counts
 	if rec.ID == "" {
 		return r.record(rec, recErr(ErrEmptyID, 0, rec.Line, "empty ID: the header line has no name after '>'"))
+	}
+	if c, ok := controlChar(fr.Name); ok {
+		return r.record(rec, recErr(ErrBadHeader, 0, rec.Line, fmt.Sprintf("header contains %s", quoteByte(c))))
 	}
 	if first, dup := r.seen[rec.ID]; dup {
 		return r.fail(recErr(ErrDuplicateID, 0, rec.Line, fmt.Sprintf("duplicate ID %q: same as record %d", rec.ID, first)))

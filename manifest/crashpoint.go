@@ -5,16 +5,17 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 )
 
 // CrashpointEnv names the test-only environment variable that makes the
-// process kill itself with SIGKILL at a named point, to prove that a crash
-// anywhere can be resumed: WTALIGN_TEST_CRASHPOINT=NAME[:N] fires at the
-// N-th time (default 1) the process reaches point NAME. Points:
-// manifest-temp-written, manifest-renamed (in Save), and those of package
-// output (checkpoint-synced, record-written, before-final-rename,
-// after-final-rename). Never set it outside tests.
+// process kill itself (SIGKILL; TerminateProcess on Windows) at a named
+// point, to prove that a crash anywhere can be resumed:
+// WTALIGN_TEST_CRASHPOINT=NAME[:N] fires at the N-th time (default 1) the
+// process reaches point NAME. Points: manifest-temp-written and
+// manifest-renamed (in WriteFileAtomic: a manifest's Save, summarize's
+// outputs), and those of package output (checkpoint-synced,
+// record-written, before-final-rename, after-final-rename). Never set it
+// outside tests.
 const CrashpointEnv = "WTALIGN_TEST_CRASHPOINT"
 
 var crash struct {
@@ -46,7 +47,11 @@ func Crashpoint(name string) {
 	fire := crash.left == 0
 	crash.mu.Unlock()
 	if fire {
-		_ = syscall.Kill(os.Getpid(), syscall.SIGKILL)
-		select {} // SIGKILL cannot be caught; wait for it to land
+		// Kill is SIGKILL on Unix and TerminateProcess on Windows: no
+		// deferred function, flush or signal handler runs.
+		if p, err := os.FindProcess(os.Getpid()); err == nil {
+			_ = p.Kill()
+		}
+		select {} // wait for the kill to land
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"time"
 )
 
@@ -40,6 +41,22 @@ func (s Status) valid() bool {
 // ErrCorrupt marks a manifest that cannot be trusted: empty, truncated,
 // not JSON, an unknown schema version or inconsistent fields.
 var ErrCorrupt = errors.New("corrupt manifest")
+
+// ErrNotManifest marks a file that is not a wtalign manifest at all (an
+// output, a FASTA file, other JSON), as opposed to a damaged one. Errors
+// wrapping it wrap ErrCorrupt too: neither can be resumed from.
+var ErrNotManifest = errors.New("not a wtalign manifest")
+
+type notManifestError struct{ reason string }
+
+func (e *notManifestError) Error() string { return ErrNotManifest.Error() + ": " + e.reason }
+func (e *notManifestError) Is(target error) bool {
+	return target == ErrNotManifest || target == ErrCorrupt
+}
+
+func notManifest(format string, args ...any) error {
+	return &notManifestError{reason: fmt.Sprintf(format, args...)}
+}
 
 // Manifest is the JSON document. Counts, Failures and RetryFrom always
 // describe the state at Checkpoint: the manifest is only written at
@@ -201,17 +218,33 @@ func Parse(data []byte) (*Manifest, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, fmt.Errorf("%w: empty file (truncated write?)", ErrCorrupt)
 	}
-	var head struct {
-		SchemaVersion *int `json:"schema_version"`
-	}
+	var head map[string]json.RawMessage
 	if err := json.Unmarshal(data, &head); err != nil {
-		return nil, fmt.Errorf("%w: not valid JSON (truncated or damaged): %v", ErrCorrupt, err)
+		var te *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &te):
+			return nil, notManifest("a JSON %s, not an object", te.Value)
+		case startsLikeManifest(data):
+			return nil, fmt.Errorf("%w: not valid JSON (truncated or damaged): %v", ErrCorrupt, err)
+		}
+		return nil, notManifest("not a JSON document (it starts %q)", firstLine(data))
 	}
-	if head.SchemaVersion == nil {
-		return nil, fmt.Errorf("%w: no schema_version: not a wtalign manifest", ErrCorrupt)
+	if head == nil {
+		return nil, notManifest("JSON null, not an object")
 	}
-	if *head.SchemaVersion != SchemaVersion {
-		return nil, fmt.Errorf("%w: schema_version %d is not supported (this wtalign reads %d)", ErrCorrupt, *head.SchemaVersion, SchemaVersion)
+	raw, ok := head["schema_version"]
+	if !ok {
+		return nil, notManifest("a JSON object without schema_version")
+	}
+	var version int
+	if err := json.Unmarshal(raw, &version); err != nil {
+		if len(raw) > 0 && raw[0] == '"' {
+			return nil, notManifest("its schema_version is the text %s, a manifest's is a number", raw)
+		}
+		return nil, fmt.Errorf("%w: schema_version %s is not a version number", ErrCorrupt, raw)
+	}
+	if version != SchemaVersion {
+		return nil, fmt.Errorf("%w: schema_version %d is not supported (this wtalign reads %d)", ErrCorrupt, version, SchemaVersion)
 	}
 	m := new(Manifest)
 	if err := json.Unmarshal(data, m); err != nil {
@@ -221,6 +254,44 @@ func Parse(data []byte) (*Manifest, error) {
 		return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
 	}
 	return m, nil
+}
+
+// startsLikeManifest reports whether data can be the start of a manifest:
+// an object whose first key is schema_version with a number (as Save
+// writes it), or a prefix of that. Invalid JSON that does is a damaged
+// manifest; anything else is some other file.
+func startsLikeManifest(data []byte) bool {
+	rest := bytes.TrimLeft(data, " \t\r\n")
+	if len(rest) == 0 || rest[0] != '{' {
+		return false
+	}
+	rest = bytes.TrimLeft(rest[1:], " \t\r\n")
+	const key = `"schema_version"`
+	if len(rest) < len(key) {
+		return strings.HasPrefix(key, string(rest))
+	}
+	if !bytes.HasPrefix(rest, []byte(key)) {
+		return false
+	}
+	rest = bytes.TrimLeft(rest[len(key):], " \t\r\n")
+	if len(rest) == 0 {
+		return true
+	}
+	if rest[0] != ':' {
+		return false
+	}
+	rest = bytes.TrimLeft(rest[1:], " \t\r\n")
+	return len(rest) == 0 || rest[0] >= '0' && rest[0] <= '9' || rest[0] == '-'
+}
+
+// firstLine is the start of data's first line, for a message.
+func firstLine(data []byte) string {
+	line, _, _ := bytes.Cut(bytes.TrimLeft(data, " \t\r\n"), []byte("\n"))
+	line = bytes.TrimRight(line, "\r")
+	if len(line) > 40 {
+		return string(line[:40]) + "..."
+	}
+	return string(line)
 }
 
 func (m *Manifest) validate() error {
@@ -319,17 +390,4 @@ func WriteFileAtomic(path string, data []byte) (err error) {
 	}
 	Crashpoint("manifest-renamed")
 	return SyncDir(dir)
-}
-
-// SyncDir fsyncs a directory so a rename in it is durable.
-func SyncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("syncing directory %s: %w", dir, err)
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("syncing directory %s: %w", dir, err)
-	}
-	return nil
 }

@@ -187,26 +187,26 @@ func TestHashFile(t *testing.T) {
 	}
 }
 
-func TestSummarize(t *testing.T) {
+func TestProgressOf(t *testing.T) {
 	m := sample(t)
 	m.Host, _ = os.Hostname()
 	m.PID = os.Getpid()
-	s := Summarize("m.json", m)
+	s := ProgressOf("m.json", m)
 	if s.Stale || s.Percent == nil || *s.Percent != 40 || s.RemainingSeconds == nil || *s.RemainingSeconds != 3 || s.ETA == nil ||
 		!s.ETA.Equal(m.Timings.LastCheckpointAt.Add(3*time.Second)) {
-		t.Fatalf("running summary: %+v", s)
+		t.Fatalf("running progress: %+v", s)
 	}
 	// A pid that cannot exist on this host: the run is stale.
 	m.PID = 1 << 30
-	if s := Summarize("m.json", m); !s.Stale || s.ETA != nil {
+	if s := ProgressOf("m.json", m); !s.Stale || s.ETA != nil {
 		t.Fatalf("dead process not reported stale: %+v", s)
 	}
 	m.Status = StatusInterrupted
-	if s := Summarize("m.json", m); s.Stale || s.ETA != nil || *s.RemainingSeconds != 3 {
-		t.Fatalf("interrupted summary: %+v", s)
+	if s := ProgressOf("m.json", m); s.Stale || s.ETA != nil || *s.RemainingSeconds != 3 {
+		t.Fatalf("interrupted progress: %+v", s)
 	}
 	m.Status = StatusComplete
-	if s := Summarize("m.json", m); s.RemainingSeconds != nil {
+	if s := ProgressOf("m.json", m); s.RemainingSeconds != nil {
 		t.Fatalf("complete run has remaining time: %+v", s)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 )
 
 // ErrClobber is wrapped by CheckClobber's error: a path the run would
@@ -43,8 +44,8 @@ func CheckClobber(reads, writes []Path) error {
 			continue
 		}
 		fi, err := os.Stat(w.Path)
-		if errors.Is(err, fs.ErrNotExist) {
-			continue // nothing there yet (or a dangling link, which a rename replaces)
+		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+			continue // nothing there yet (or a dangling link, which a rename replaces; or a parent that is a file)
 		}
 		if err != nil {
 			return fmt.Errorf("%w: %s %s: %v", ErrClobber, w.Role, w.Path, err)

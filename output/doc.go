@@ -6,14 +6,17 @@
 // verifying that nothing that shapes the output changed and that the kept
 // bytes still hash to the checkpoint. Merge combines shard outputs into the
 // unsharded output, byte for byte. An advisory lock (<out>.lock) keeps two
-// runs off one output.
+// runs off one output. CheckClobber refuses, before any work, a path a run
+// would write that is a file it reads or a directory (ErrClobber).
 //
-// API (the align command's use):
+// How a run uses the writer (pipeline.Plan.Execute):
 //
 //	w, err := output.Open(opts)      // ErrComplete: nothing to do; ErrLocked; ErrResumeRefused
-//	for each input record with ordinal o >= w.NextOrdinal(), in order (shard K/N: o%N == K-1):
-//	    w.Write(o, record, outcome)
 //	w.SetTotal(n)                    // records this run (shard) writes in all, when known
+//	skip the first w.Done() records of the run (of the shard); then, for each further
+//	record in input order (shard K/N: ordinals o with o%N == K-1, starting at w.NextOrdinal()):
+//	    w.WriteEncoded(o, record, unit, outcome) // unit from output.Encode, on any goroutine
+//	                                             // (w.Write(o, record, outcome) encodes itself)
 //	w.Finish()                       // or w.Interrupt() on a signal, w.Abort(err) on an error
 //	w.Counts().Failed > 0            // -> exit 3
 //

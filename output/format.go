@@ -163,7 +163,7 @@ const maxPooledBuf = 1 << 20
 
 func tsvRows(r *report.Record) []byte {
 	cells := make([]string, 0, len(TSVColumns))
-	add := func(s string) { cells = append(cells, clean(s)) }
+	add := func(s string) { cells = append(cells, CleanCell(s)) }
 	num := func(n int) { add(strconv.Itoa(n)) }
 	flt := func(x float64) { add(strconv.FormatFloat(x, 'f', -1, 64)) }
 	add(r.InputFile)
@@ -237,7 +237,7 @@ func tsvRows(r *report.Record) []byte {
 			strconv.Itoa(m.QueryStart), strconv.Itoa(m.QueryEnd), m.Ref, m.Alt, strconv.FormatBool(m.AfterPrematureStop),
 			m.CodonChange, m.Verdict, classes, drugs, pmids, entries} {
 			b.WriteByte('\t')
-			b.WriteString(clean(s))
+			b.WriteString(CleanCell(s))
 		}
 		b.WriteByte('\n')
 	}
@@ -246,10 +246,8 @@ func tsvRows(r *report.Record) []byte {
 
 var tsvCleaner = strings.NewReplacer("\t", " ", "\n", " ", "\r", " ")
 
-func clean(s string) string { return tsvCleaner.Replace(s) }
-
 // CleanCell keeps a value on one TSV cell: tabs and line breaks become spaces.
-func CleanCell(s string) string { return clean(s) }
+func CleanCell(s string) string { return tsvCleaner.Replace(s) }
 
 // MatchSummary is what a call's catalog matches say, as three cells: the
 // drug classes and the drugs (distinct, in order, ';'-separated) of the

@@ -64,7 +64,7 @@ func hamronizationRows(r *report.Record, toolVersion string) []byte {
 			if i > 0 {
 				b.WriteByte('\t')
 			}
-			b.WriteString(clean(row[c]))
+			b.WriteString(CleanCell(row[c]))
 		}
 		b.WriteByte('\n')
 	}

@@ -5,11 +5,14 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"syscall"
 	"time"
 )
 
-// lockRun takes an exclusive advisory lock (flock) on path, which stays
+// errLockHeld is what tryLock returns when another process holds the lock.
+var errLockHeld = errors.New("lock held")
+
+// lockRun takes an exclusive lock (flock on Unix, LockFileEx on Windows;
+// see tryLock) on path, which stays
 // until unlock. The holder's pid and host are written inside so a second
 // run can name them. The lock file is removed by its holder on unlock;
 // after locking, a run checks that path still names the file it locked
@@ -20,10 +23,10 @@ func lockRun(path, manifestPath string) (*os.File, error) {
 		if err != nil {
 			return nil, fmt.Errorf("output: lock: %w", err)
 		}
-		if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		if err := tryLock(f); err != nil {
 			holder, _ := os.ReadFile(path)
 			f.Close()
-			if errors.Is(err, syscall.EWOULDBLOCK) {
+			if errors.Is(err, errLockHeld) {
 				who := strings.TrimSpace(string(holder))
 				if who == "" {
 					who = "another process"
@@ -45,13 +48,4 @@ func lockRun(path, manifestPath string) (*os.File, error) {
 		f.Close() // the holder removed it between our open and lock: retry
 	}
 	return nil, fmt.Errorf("output: lock %s: the lock file keeps changing", path)
-}
-
-// unlock removes the lock file while still holding it, then releases it.
-func unlock(f *os.File) {
-	if f == nil {
-		return
-	}
-	_ = os.Remove(f.Name())
-	_ = f.Close()
 }

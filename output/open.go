@@ -201,7 +201,7 @@ func (w *Writer) start(cur *manifest.Manifest) error {
 // a state that resumes correctly. A file at the output path that no run
 // of this manifest wrote is left alone until the finished output replaces it.
 func (w *Writer) fresh(cur, old *manifest.Manifest) error {
-	if old != nil && old.Output.Path == w.opt.Out {
+	if old != nil && old.Output.Path == w.opt.Out && runWrote(w.opt.Out, old) {
 		if err := removeIfExists(w.opt.Out); err != nil {
 			return err
 		}
@@ -239,6 +239,7 @@ func (w *Writer) resume(cur, old *manifest.Manifest) error {
 		return fmt.Errorf("output: %w", err)
 	}
 	h, perr := verifyPrefix(f, point)
+	fromOut := false
 	if perr != nil {
 		// A crash between the final rename and the manifest update leaves
 		// the whole output under its final name: take the prefix from there.
@@ -253,6 +254,7 @@ func (w *Writer) resume(cur, old *manifest.Manifest) error {
 			f.Close()
 			return refused("%v; it cannot be trusted: rerun with --force to start over", perr)
 		}
+		fromOut = true
 	}
 	if err := f.Truncate(point.OutputBytes); err != nil {
 		f.Close()
@@ -262,9 +264,11 @@ func (w *Writer) resume(cur, old *manifest.Manifest) error {
 		f.Close()
 		return fmt.Errorf("output: %w", err)
 	}
-	if err := removeIfExists(w.opt.Out); err != nil {
-		f.Close()
-		return err
+	if fromOut { // the run's own output: it is written again from the partial
+		if err := removeIfExists(w.opt.Out); err != nil {
+			f.Close()
+			return err
+		}
 	}
 	now := time.Now().UTC()
 	cur.Sessions = old.Sessions + 1
@@ -336,6 +340,28 @@ func intact(path string, cp manifest.Checkpoint) bool {
 		return false
 	}
 	_, err = verifyPrefix(f, cp)
+	return err == nil
+}
+
+// runWrote reports whether the file at path is the output old's run renamed
+// into place: a finished run's output (even if damaged since, so it cannot
+// pass for this run's), or an unfinished run's when it holds at least the
+// checkpointed start (a crash just after the final rename). A file no run
+// wrote is left alone; only a run's final rename replaces it, when the run
+// completes.
+func runWrote(path string, old *manifest.Manifest) bool {
+	if old.Status.Finished() {
+		return true
+	}
+	if old.Checkpoint.OutputBytes == 0 {
+		return false
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	_, err = verifyPrefix(f, old.Checkpoint)
 	return err == nil
 }
 

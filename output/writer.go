@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/wtalign/wtalign/manifest"
@@ -307,10 +306,7 @@ func (w *Writer) fail(err error) error {
 	if !errors.As(err, &pe) && !errors.As(err, &le) {
 		err = fmt.Errorf("writing %s: %w", name, err)
 	}
-	if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) {
-		err = fmt.Errorf("%w (disk full: free space, then rerun the same command to resume from the last checkpoint)", err)
-	}
-	w.ioErr = fmt.Errorf("output: %w", err)
+	w.ioErr = fmt.Errorf("output: %w", diskFullHint(err))
 	return w.ioErr
 }
 
@@ -375,12 +371,17 @@ func (w *Writer) snapshot(status manifest.Status, msg string) *manifest.Manifest
 	return &m
 }
 
+// diskFullHint adds what to do to a disk-full error.
+func diskFullHint(err error) error {
+	if diskFull(err) {
+		return fmt.Errorf("%w (disk full: free space, then rerun the same command to resume from the last checkpoint)", err)
+	}
+	return err
+}
+
 func (w *Writer) save(m *manifest.Manifest) error {
 	if err := m.Save(w.opt.Manifest); err != nil {
-		if errors.Is(err, syscall.ENOSPC) {
-			err = fmt.Errorf("%w (disk full: free space, then rerun the same command to resume from the last checkpoint)", err)
-		}
-		return fmt.Errorf("output: %w", err)
+		return fmt.Errorf("output: %w", diskFullHint(err))
 	}
 	w.m = m
 	return nil

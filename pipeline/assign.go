@@ -179,14 +179,21 @@ func (m Missing) String() string {
 	return fmt.Sprintf("%q (%s)", m.Key, where)
 }
 
+// readMap reads --map: lines of query_id<TAB>reference_id, '#' comments
+// allowed; every reference must be in the reference file.
 func readMap(path string, byID map[string]*Ref) (map[string]*Ref, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("map file: %w", err)
 	}
 	defer f.Close()
+	return parseMap(f, path, byID)
+}
+
+// parseMap is readMap on the content of the file path.
+func parseMap(r io.Reader, path string, byID map[string]*Ref) (map[string]*Ref, error) {
 	m := map[string]*Ref{}
-	sc := bufio.NewScanner(f)
+	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 16*1024*1024)
 	line := 0
 	for sc.Scan() {

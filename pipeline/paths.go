@@ -2,8 +2,11 @@ package pipeline
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/wtalign/wtalign/metrics"
@@ -12,7 +15,9 @@ import (
 
 // checkPaths refuses, before any work, an output, partial, manifest or
 // lock path that is a file the run reads (inputs, reference, map, sites,
-// matrix, input list, protected files) or a directory.
+// matrix, input list, protected files) or a directory (a *FieldError),
+// and an output or manifest directory that is missing or not writable
+// (a plain error: the Spec is fine, the file system is not).
 func (s *Spec) checkPaths(protected []string) error {
 	if s.MetricsFile != "" {
 		// A missing or read-only directory fails now, not after the run.
@@ -36,6 +41,15 @@ func (s *Spec) checkPaths(protected []string) error {
 	if err := output.CheckClobber(reads, writes); err != nil {
 		return &FieldError{Key: "out", Msg: strings.TrimPrefix(err.Error(), "output: ")}
 	}
+	dirs := []string{filepath.Dir(s.Out)}
+	if d := filepath.Dir(man); d != dirs[0] {
+		dirs = append(dirs, d)
+	}
+	for _, d := range dirs {
+		if err := writableDir(d); err != nil {
+			return fmt.Errorf("output %s: %w", s.Out, err)
+		}
+	}
 	return nil
 }
 
@@ -53,6 +67,31 @@ func (s *Spec) readPaths(protected []string) []output.Path {
 		reads = append(reads, output.Path{Path: p, Role: "config file"})
 	}
 	return reads
+}
+
+// writableDir checks that dir exists and a file can be created in it, by
+// creating and removing one: permissions, ACLs and read-only mounts all
+// show, on every platform. The error is an I/O problem, not a bad Spec.
+func writableDir(dir string) error {
+	fi, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("directory %s does not exist; create it first", dir)
+	case err != nil:
+		return fmt.Errorf("directory %s: %w", dir, err)
+	case !fi.IsDir():
+		return fmt.Errorf("%s is not a directory", dir)
+	}
+	f, err := os.CreateTemp(dir, ".wtalign-write-test-*")
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return fmt.Errorf("directory %s is not writable: %w", dir, err)
+	}
+	f.Close()
+	return os.Remove(f.Name())
 }
 
 // readInfileList reads -X/--infile-list: one input path per line; blank

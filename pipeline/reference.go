@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -88,14 +89,6 @@ func translateQuery(code *gencode.Code, rec *fasta.Record) []byte {
 
 // seqHash is the sha256 of the upper-cased sequence.
 func seqHash(s []byte) string {
-	h := sha256.New()
-	buf := make([]byte, 0, len(s))
-	for _, c := range s {
-		if c >= 'a' && c <= 'z' {
-			c -= 'a' - 'A'
-		}
-		buf = append(buf, c)
-	}
-	h.Write(buf)
-	return hex.EncodeToString(h.Sum(nil))
+	sum := sha256.Sum256(bytes.ToUpper(s)) // sequences are ASCII (package fasta)
+	return hex.EncodeToString(sum[:])
 }

@@ -2,9 +2,7 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -259,23 +257,11 @@ func TestCompareAwkwardIDs(t *testing.T) {
 // readRecords calls fn with the ID and sequence (as written) of every
 // record in path.
 func readRecords(path string, fn func(id, seq string)) (int, error) {
-	rd, err := fasta.Open(path, fasta.Options{Role: fasta.Query, AllowNucleotide: true})
-	if err != nil {
-		return 0, err
+	recs, err := fasta.ReadAll(path, fasta.Options{Role: fasta.Query, AllowNucleotide: true})
+	for _, r := range recs {
+		fn(r.ID, string(r.Raw))
 	}
-	defer rd.Close()
-	n := 0
-	for {
-		rec, err := rd.Next()
-		if errors.Is(err, io.EOF) {
-			return n, nil
-		}
-		if rec == nil {
-			return n, err
-		}
-		fn(rec.ID, string(rec.Raw))
-		n++
-	}
+	return len(recs), err
 }
 
 // TestCompareDisagreement: a water that aligns with other penalties (a

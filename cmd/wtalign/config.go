@@ -52,27 +52,75 @@ func (c *specSource) apply(fs *pflag.FlagSet, s *pipeline.Spec) error {
 	if err != nil {
 		return usagef("--config: %v", err)
 	}
+	return c.applyData(fs, s, b)
+}
+
+// applyData is apply on the file's content.
+func (c *specSource) applyData(fs *pflag.FlagSet, s *pipeline.Spec, data []byte) error {
+	entries, err := parseConfig(c.path, data, fs)
+	if err != nil {
+		return err
+	}
+	c.lines = map[string]int{}
+	for _, e := range entries {
+		c.lines[e.key] = e.line
+		if fs.Lookup(e.key).Changed {
+			continue // the command line wins
+		}
+		for _, item := range e.items {
+			if err := s.Set(e.key, item.value); err != nil {
+				var fe *pipeline.FieldError
+				if errors.As(err, &fe) {
+					return usagef("config %s line %d: %s: %s, got %s", c.path, item.line, e.key, fe.Msg, fe.Value)
+				}
+				return usagef("config %s line %d: %s: %v", c.path, item.line, e.key, err)
+			}
+		}
+	}
+	return nil
+}
+
+// configEntry is one key of a config file: the line of its value and its
+// items (one, or several for a list flag such as --catalog).
+type configEntry struct {
+	key   string
+	line  int
+	items []configItem
+}
+
+type configItem struct {
+	value string
+	line  int
+}
+
+// parseConfig reads the YAML of the config file path: a mapping of the long
+// flag names of fs (less those that belong on the command line) to single
+// values, or lists of them for list flags, each key once. Errors are usage
+// errors naming the file and, but for YAML syntax errors (which carry their
+// own line), the line.
+func parseConfig(path string, data []byte, fs *pflag.FlagSet) ([]configEntry, error) {
 	var doc yaml.Node
-	if err := yaml.Unmarshal(b, &doc); err != nil {
-		return usagef("config %s: not valid YAML: %v", c.path, strings.TrimPrefix(err.Error(), "yaml: "))
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, usagef("config %s: not valid YAML: %v", path, strings.TrimPrefix(err.Error(), "yaml: "))
 	}
 	if len(doc.Content) == 0 {
-		return nil // empty file
+		return nil, nil // empty file
 	}
 	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
-		return usagef("config %s line %d: want a mapping of flag names to values", c.path, root.Line)
+		return nil, usagef("config %s line %d: want a mapping of flag names to values", path, root.Line)
 	}
-	c.lines = map[string]int{}
+	var out []configEntry
+	first := map[string]int{}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
 		f := fs.Lookup(k.Value)
 		if f == nil || k.Value == "config" || k.Value == "help" || configSkip[k.Value] {
-			return usagef("config %s line %d: unknown key %q (keys are the long flag names of 'wtalign %s', e.g. matrix, gapopen, min-identity; out, shard and force belong on the command line)",
-				c.path, k.Line, k.Value, fs.Name())
+			return nil, usagef("config %s line %d: unknown key %q (keys are the long flag names of 'wtalign %s', e.g. matrix, gapopen, min-identity; out, shard and force belong on the command line)",
+				path, k.Line, k.Value, fs.Name())
 		}
-		if _, dup := c.lines[k.Value]; dup {
-			return usagef("config %s line %d: key %q given twice (first on line %d)", c.path, k.Line, k.Value, c.lines[k.Value])
+		if line, dup := first[k.Value]; dup {
+			return nil, usagef("config %s line %d: key %q given twice (first on line %d)", path, k.Line, k.Value, line)
 		}
 		list := f.Value.Type() == "stringArray"
 		values := []*yaml.Node{v}
@@ -81,28 +129,21 @@ func (c *specSource) apply(fs *pflag.FlagSet, s *pipeline.Spec) error {
 			values = v.Content
 		case v.Kind != yaml.ScalarNode:
 			if list {
-				return usagef("config %s line %d: key %q needs a value or a list of values", c.path, v.Line, k.Value)
+				return nil, usagef("config %s line %d: key %q needs a value or a list of values", path, v.Line, k.Value)
 			}
-			return usagef("config %s line %d: key %q needs a single value", c.path, v.Line, k.Value)
+			return nil, usagef("config %s line %d: key %q needs a single value", path, v.Line, k.Value)
 		}
-		c.lines[k.Value] = v.Line
-		if f.Changed {
-			continue // the command line wins
-		}
+		first[k.Value] = v.Line
+		e := configEntry{key: k.Value, line: v.Line}
 		for _, item := range values {
 			if item.Kind != yaml.ScalarNode {
-				return usagef("config %s line %d: key %q: each item needs a single value", c.path, item.Line, k.Value)
+				return nil, usagef("config %s line %d: key %q: each item needs a single value", path, item.Line, k.Value)
 			}
-			if err := s.Set(k.Value, item.Value); err != nil {
-				var fe *pipeline.FieldError
-				if errors.As(err, &fe) {
-					return usagef("config %s line %d: %s: %s, got %s", c.path, item.Line, k.Value, fe.Msg, fe.Value)
-				}
-				return usagef("config %s line %d: %s: %v", c.path, item.Line, k.Value, err)
-			}
+			e.items = append(e.items, configItem{value: item.Value, line: item.Line})
 		}
+		out = append(out, e)
 	}
-	return nil
+	return out, nil
 }
 
 // explain turns a *pipeline.FieldError into a usage error that names the

@@ -1,9 +1,13 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -12,6 +16,8 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/wtalign/wtalign/manifest"
+	"github.com/wtalign/wtalign/output"
+	"github.com/wtalign/wtalign/report"
 )
 
 type statusOptions struct {
@@ -51,7 +57,7 @@ shown).` + exitHelp(exitOK, exitError, exitUsage),
 }
 
 func runStatus(ctx context.Context, a *app, o *statusOptions, paths []string) error {
-	var sums []manifest.Summary
+	var runs []manifest.Progress
 	var bad []string
 	for _, p := range paths {
 		if err := ctx.Err(); err != nil {
@@ -59,24 +65,27 @@ func runStatus(ctx context.Context, a *app, o *statusOptions, paths []string) er
 		}
 		m, err := manifest.Load(p)
 		if err != nil {
+			if errors.Is(err, manifest.ErrNotManifest) && isAlignOutput(p) {
+				err = outputNotManifest(p)
+			}
 			a.log().Error().Msg(err.Error())
 			bad = append(bad, p)
 			continue
 		}
-		sums = append(sums, manifest.Summarize(p, m))
+		runs = append(runs, manifest.ProgressOf(p, m))
 	}
 	if o.JSON {
-		if sums == nil {
-			sums = []manifest.Summary{}
+		if runs == nil {
+			runs = []manifest.Progress{}
 		}
-		b, err := json.MarshalIndent(sums, "", "  ")
+		b, err := json.MarshalIndent(runs, "", "  ")
 		if err != nil {
 			return err
 		}
 		if _, err := a.io.Out.Write(append(b, '\n')); err != nil {
 			return err
 		}
-	} else if err := printStatus(a, sums); err != nil {
+	} else if err := printStatus(a, runs); err != nil {
 		return err
 	}
 	if len(bad) > 0 {
@@ -85,10 +94,10 @@ func runStatus(ctx context.Context, a *app, o *statusOptions, paths []string) er
 	return nil
 }
 
-func printStatus(a *app, sums []manifest.Summary) error {
+func printStatus(a *app, runs []manifest.Progress) error {
 	tw := tabwriter.NewWriter(a.io.Out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "MANIFEST\tSTATUS\tDONE\tFAILED\tNO_HIT\tSKIPPED\tRATE\tETA\tLAST CHECKPOINT")
-	for _, s := range sums {
+	for _, s := range runs {
 		status := string(s.Status)
 		if s.Stale {
 			status += " (stale)"
@@ -121,4 +130,36 @@ func printStatus(a *app, sums []manifest.Summary) error {
 		}
 	}
 	return tw.Flush()
+}
+
+// outputNotManifest is the error for an align output given as a manifest.
+func outputNotManifest(p string) error {
+	man := p + ".manifest.json"
+	if _, err := os.Stat(man); err == nil {
+		return fmt.Errorf("%s is not a wtalign manifest (did you mean %s?)", p, man)
+	}
+	return fmt.Errorf("%s is a wtalign output, not a manifest; a run with -o %s keeps its manifest in %s, which does not exist", p, p, man)
+}
+
+// isAlignOutput reports whether the file at p starts like an output of
+// wtalign align in one of its formats.
+func isAlignOutput(p string) bool {
+	f, err := os.Open(p)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	line, err := bufio.NewReaderSize(f, 1<<16).ReadSlice('\n')
+	if err != nil && len(line) == 0 {
+		return false
+	}
+	line = bytes.TrimRight(line, "\r\n")
+	switch {
+	case bytes.HasPrefix(line, []byte(strings.Join(output.TSVColumns[:2], "\t")+"\t")): // tsv header
+		return true
+	case bytes.HasPrefix(line, []byte(`{"schema_version":"`)) && bytes.Contains(line, []byte(`"records":[`)): // json
+		return true
+	}
+	var rec report.Record // jsonl: a record per line
+	return json.Unmarshal(line, &rec) == nil && rec.SchemaVersion != "" && rec.Query.ID != ""
 }

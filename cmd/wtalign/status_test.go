@@ -43,7 +43,7 @@ func TestStatusCommand(t *testing.T) {
 		}
 	}
 	code, out, _ = statusCLI("status", "--json", good)
-	var sums []manifest.Summary
+	var sums []manifest.Progress
 	if err := json.Unmarshal([]byte(out), &sums); code != 0 || err != nil || len(sums) != 1 || sums[0].Done != 100 ||
 		*sums[0].RemainingSeconds != 6 || sums[0].Status != manifest.StatusInterrupted || len(sums[0].Failures) != 1 {
 		t.Fatalf("status --json: exit %d %v\n%s", code, err, out)

@@ -1,3 +1,7 @@
+//go:build unix
+
+// Named pipes and /dev/null are Unix.
+
 package main
 
 import (

@@ -3,16 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/wtalign/wtalign/cohort"
 	"github.com/wtalign/wtalign/fasta"
+	"github.com/wtalign/wtalign/manifest"
 	"github.com/wtalign/wtalign/pipeline"
 )
 
@@ -146,7 +144,7 @@ func runSummarize(ctx context.Context, a *app, o *summarizeOptions, files []stri
 		if err := c.WriteJSON(&js); err != nil {
 			return err
 		}
-		if err := writeSummarizeOutput(o.JSONOut, js.Bytes()); err != nil {
+		if err := manifest.WriteFileAtomic(o.JSONOut, js.Bytes()); err != nil {
 			return err
 		}
 	}
@@ -161,7 +159,7 @@ func runSummarize(ctx context.Context, a *app, o *summarizeOptions, files []stri
 		if err := extra.write(&b); err != nil {
 			return err
 		}
-		if err := writeSummarizeOutput(extra.path, b.Bytes()); err != nil {
+		if err := manifest.WriteFileAtomic(extra.path, b.Bytes()); err != nil {
 			return err
 		}
 	}
@@ -169,38 +167,10 @@ func runSummarize(ctx context.Context, a *app, o *summarizeOptions, files []stri
 		_, err := io.Copy(a.io.Out, &table)
 		return err
 	}
-	if err := writeSummarizeOutput(o.Out, table.Bytes()); err != nil {
+	if err := manifest.WriteFileAtomic(o.Out, table.Bytes()); err != nil {
 		return err
 	}
 	s := c.Overview()
 	a.log().Info().Int("accessions", len(s.Accessions)).Int("rows", len(c.Rows())).Str("out", o.Out).Msg("cohort table written")
-	return nil
-}
-
-// writeSummarizeOutput writes data to a temporary sibling of path and renames it
-// into place, so readers see the old file or the whole new one.
-func writeSummarizeOutput(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name()) // no-op after a successful rename
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
 	return nil
 }

@@ -1,3 +1,8 @@
+//go:build unix
+
+// The tests signal and stop processes (SIGTERM, SIGINT, SIGSTOP) and read
+// Unix wait statuses: they run on Unix only.
+
 package resume
 
 import (
@@ -13,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wtalign/wtalign/aligner"
 	"github.com/wtalign/wtalign/manifest"
 )
 
@@ -22,6 +28,8 @@ var (
 	queries string // a few thousand K-12 proteins
 	small   string // a few hundred, for sharding
 	ref     string
+	// buildFlags build the binary as this test binary was built (noasm).
+	buildFlags []string
 )
 
 func TestMain(m *testing.M) {
@@ -34,7 +42,7 @@ func TestMain(m *testing.M) {
 		defer os.RemoveAll(dir)
 		repo, _ = filepath.Abs("../..")
 		bin = filepath.Join(dir, "wtalign")
-		build := exec.Command("go", "build", "-o", bin, "./cmd/wtalign")
+		build := exec.Command("go", append(append([]string{"build"}, buildFlags...), "-o", bin, "./cmd/wtalign")...)
 		build.Dir = repo
 		if out, err := build.CombinedOutput(); err != nil {
 			fmt.Fprintf(os.Stderr, "building wtalign: %v\n%s", err, out)
@@ -337,7 +345,7 @@ func TestInterruptResume(t *testing.T) {
 					t.Fatalf("after %v: status %s, done %d (was %d)", sig, m.Status, m.Counts.Done, done)
 				}
 				st := run(t, nil, "status", "--json", out+".manifest.json")
-				var sums []manifest.Summary
+				var sums []manifest.Progress
 				if err := json.Unmarshal([]byte(st.stdout), &sums); st.code != 0 || err != nil || len(sums) != 1 ||
 					sums[0].Status != manifest.StatusInterrupted || sums[0].Done != m.Counts.Done || sums[0].Stale {
 					t.Fatalf("status --json: exit %d, %v, %s", st.code, err, st.stdout)
@@ -489,5 +497,17 @@ func TestShardMergeCLI(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestBinaryKernel: the binary under test runs the kernel this test binary
+// would, so a -tags noasm run tests the generic build end to end.
+func TestBinaryKernel(t *testing.T) {
+	out, err := exec.Command(bin, "engines").CombinedOutput()
+	if err != nil {
+		t.Fatalf("wtalign engines: %v\n%s", err, out)
+	}
+	if want := "kernel " + aligner.Kernel() + " "; !strings.Contains(string(out), want) {
+		t.Fatalf("the binary does not run %q:\n%s", want, out)
 	}
 }

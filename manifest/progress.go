@@ -1,14 +1,13 @@
 package manifest
 
 import (
-	"errors"
 	"os"
-	"syscall"
 	"time"
 )
 
-// Summary is what `wtalign status` prints for one run.
-type Summary struct {
+// Progress is the state of one run as `wtalign status` shows it: how far
+// it got, how fast, what failed, and whether its process is gone.
+type Progress struct {
 	Manifest         string     `json:"manifest"`
 	Output           string     `json:"output"`
 	Shard            string     `json:"shard"`
@@ -28,9 +27,9 @@ type Summary struct {
 	Failures         []Failure  `json:"failures"`
 }
 
-// Summarize describes the run m (loaded from path) as of now.
-func Summarize(path string, m *Manifest) Summary {
-	s := Summary{
+// ProgressOf is the progress of the run m (loaded from path) as of now.
+func ProgressOf(path string, m *Manifest) Progress {
+	s := Progress{
 		Manifest: path, Output: m.Output.Path, Shard: m.Shard, Status: m.Status, Error: m.Error,
 		Done: m.Counts.Done, Total: m.Counts.Total, Failed: m.Counts.Failed,
 		Skipped: m.Counts.Skipped, NoHit: m.Counts.NoHit,
@@ -40,7 +39,7 @@ func Summarize(path string, m *Manifest) Summary {
 	if s.Failures == nil {
 		s.Failures = []Failure{}
 	}
-	if m.Status == StatusRunning && !processAlive(m.Host, m.PID) {
+	if m.Status == StatusRunning && !sameHostProcessAlive(m.Host, m.PID) {
 		s.Stale = true
 	}
 	if t := m.Counts.Total; t != nil {
@@ -61,13 +60,13 @@ func Summarize(path string, m *Manifest) Summary {
 	return s
 }
 
-// processAlive reports false only when the process is certainly gone: same
-// host and no such pid. Another host (or a pid namespace) cannot be checked.
-func processAlive(host string, pid int) bool {
+// sameHostProcessAlive reports false only when the process is certainly
+// gone: same host and no such pid. Another host (or a pid namespace)
+// cannot be checked.
+func sameHostProcessAlive(host string, pid int) bool {
 	h, err := os.Hostname()
 	if err != nil || h != host || pid <= 0 {
 		return true
 	}
-	err = syscall.Kill(pid, 0)
-	return !errors.Is(err, syscall.ESRCH)
+	return processAlive(pid)
 }
