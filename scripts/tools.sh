@@ -19,7 +19,7 @@ names=("$@")
 for n in "${names[@]}"; do
     spec=${PKG[$n]:?unknown tool $n}
     want=${spec##*@}
-    have=$(go version -m "$GOBIN/$n" 2>/dev/null | awk '$1 == "mod" {print $3; exit}')
+    have=$(go version -m "$GOBIN/$n" 2>/dev/null | awk '$1 == "mod" {print $3; exit}' || true)
     if [ "$have" != "$want" ]; then
         echo "tools: go install $spec" >&2
         go install "$spec"
