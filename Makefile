@@ -1,5 +1,11 @@
 # wtalign: the two commands a new user needs are `make demo` and `make test`.
 GO      ?= go
+# The Go toolchain every build, test and release uses: go1.27.3, fetched by
+# the go command from the module proxy on first use (about 76 MB). Go
+# 1.26.8, the machines' own, has standard-library vulnerabilities that
+# govulncheck reports (net/http, crypto/tls, crypto/x509, html/template,
+# mime/multipart; fixed in 1.26.9/1.26.10); the code builds with either.
+export GOTOOLCHAIN := go1.27.3
 BIN     ?= bin/wtalign
 # Version, commit and date of this tree (scripts/version.sh: a tag vX.Y.Z
 # gives X.Y.Z, an untagged commit 0.1.0-dev+gHASH, uncommitted changes add
@@ -45,13 +51,17 @@ demo: build
 	@awk -F'\t' '$$1=="GCF_000005845.2" && $$3!="" {n[$$4]++} END {for (s in n) print "  " s ": " n[s]}' out/cohort/mutations.tsv | sort
 	@echo; echo "quality report: out/report.html (MultiQC files: out/multiqc/)"
 
-# Every test: formatting and go.mod, Go unit, differential, fuzz-seed, CLI
-# and crash tests, the whole suite again with -tags noasm (generic kernels)
-# and under the race detector, the macOS and Windows builds, a few seconds
-# of every fuzz target, and the workflow tests.
+# Every test: formatting and go.mod, the quality gates (vet, staticcheck,
+# gosec, govulncheck), Go unit, differential, fuzz-seed, CLI and crash
+# tests, the whole suite again with -tags noasm (generic kernels) and under
+# the race detector, the macOS and Windows builds, a few seconds of every
+# fuzz target, the workflow tests, a real single-node SLURM cluster, the
+# container image under podman and the Bioconda build script. The
+# reproducible-release check (two cold builds, about 10 minutes on 2 cores)
+# is `make test-release`, and `make test-ship` runs it with the others.
 test:
 	bash scripts/test-deps.sh
-	$(MAKE) check-source test-go test-noasm test-race test-cross fuzz-smoke check-completions test-workflows
+	$(MAKE) check-source lint test-go test-noasm test-race test-cross fuzz-smoke test-workflows test-slurm test-container test-bioconda
 
 # gofmt has nothing to change and go mod tidy leaves go.mod/go.sum as they are
 # (both modules: the tree and the kernel generator).

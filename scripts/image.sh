@@ -22,7 +22,7 @@ TAG=${1:-wtalign:${VERSION//+/-}}   # '+' is not allowed in image tags
 
 CTX=$(mktemp -d "${TMPDIR:-/tmp}/wtalign-image.XXXXXX")
 trap 'rm -rf "$CTX"' EXIT
-CGO_ENABLED=0 GOTOOLCHAIN=local GOAMD64=v1 GOFLAGS=-buildvcs=false $GO build -trimpath \
+CGO_ENABLED=0 GOTOOLCHAIN=go1.27.3 GOAMD64=v1 GOFLAGS=-buildvcs=false $GO build -trimpath \
     -ldflags "-s -w -buildid= -X main.version=$VERSION -X main.commit=$COMMIT -X main.buildDate=$CREATED" \
     -o "$CTX/wtalign" ./cmd/wtalign
 cp LICENSE "$CTX/"

@@ -27,7 +27,8 @@ BUILD_DATE=$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y-%m-%dT%H:%M:%SZ)
 SBOM_TOOL=${CYCLONEDX_GOMOD:-$ROOT/.tools/bin/cyclonedx-gomod}
 PLATFORMS=(linux/amd64 linux/arm64 darwin/amd64 darwin/arm64)
 
-export CGO_ENABLED=0 GOTOOLCHAIN=local GOAMD64=v1 GOARM64=v8.0 GOFLAGS=-buildvcs=false
+# One pinned toolchain, so that a release is reproducible anywhere.
+export CGO_ENABLED=0 GOTOOLCHAIN=go1.27.3 GOAMD64=v1 GOARM64=v8.0 GOFLAGS=-buildvcs=false
 LDFLAGS="-s -w -buildid= -X main.version=$VERSION -X main.commit=$COMMIT -X main.buildDate=$BUILD_DATE"
 
 if GOOS=windows GOARCH=amd64 $GO build -o /dev/null ./... 2>/dev/null; then

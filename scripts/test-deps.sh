@@ -2,7 +2,9 @@
 # Installs what the test suite needs, only when missing: Go modules, and the
 # Debian packages emboss (water, for the live parity tests), snakemake
 # (workflow tests), buildah/podman/runc (container test), slurm-wlm and munge
-# (SLURM test), python3-jinja2/python3-yaml (Bioconda recipe test), file.
+# (SLURM test), python3-jinja2/python3-yaml (Bioconda recipe test), file,
+# chromium (the HTML report and the service dashboard, rendered headless) and
+# multiqc (the report's MultiQC custom content, loaded by MultiQC itself).
 # Safe to rerun; used by `make test` and .ci/run.
 set -euo pipefail
 
@@ -17,6 +19,8 @@ command -v runc >/dev/null 2>&1 || need+=(runc)
 command -v slurmctld >/dev/null 2>&1 || need+=(slurm-wlm)
 command -v munged >/dev/null 2>&1 || need+=(munge)
 command -v file >/dev/null 2>&1 || need+=(file)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v multiqc >/dev/null 2>&1 || need+=(multiqc)
 python3 -c 'import jinja2' 2>/dev/null || need+=(python3-jinja2)
 python3 -c 'import yaml' 2>/dev/null || need+=(python3-yaml)
 

@@ -4,7 +4,8 @@
 # Usage: scripts/tools.sh [NAME...]   (default: all)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-export GOBIN=$ROOT/.tools/bin GOTOOLCHAIN=local GOFLAGS=-buildvcs=false
+export GOBIN=$ROOT/.tools/bin GOTOOLCHAIN=${GOTOOLCHAIN:-go1.27.3} GOFLAGS=-buildvcs=false
+gover=$(go env GOVERSION)
 
 declare -A PKG=(
     [staticcheck]=honnef.co/go/tools/cmd/staticcheck@v0.8.2
@@ -19,8 +20,11 @@ names=("$@")
 for n in "${names[@]}"; do
     spec=${PKG[$n]:?unknown tool $n}
     want=${spec##*@}
+    # the tool's module version and the Go it was built with (govulncheck
+    # reports the standard library of the Go that built it)
     have=$(go version -m "$GOBIN/$n" 2>/dev/null | awk '$1 == "mod" {print $3; exit}' || true)
-    if [ "$have" != "$want" ]; then
+    built=$(go version "$GOBIN/$n" 2>/dev/null | awk '{print $2}' || true)
+    if [ "$have" != "$want" ] || [ "$built" != "$gover" ]; then
         echo "tools: go install $spec" >&2
         go install "$spec"
     fi

@@ -100,7 +100,7 @@ BIN=$WORK/rootfs/usr/local/bin/wtalign
 file "$BIN" | grep -q "statically linked" || fail "not static: $(file "$BIN")"
 [ -f "$WORK/rootfs/usr/share/licenses/wtalign/LICENSE" ] || fail "no LICENSE in the image"
 # The same flags on the host give the same bytes.
-CGO_ENABLED=0 GOTOOLCHAIN=local GOAMD64=v1 GOFLAGS=-buildvcs=false go build -trimpath \
+CGO_ENABLED=0 GOTOOLCHAIN=go1.27.3 GOAMD64=v1 GOFLAGS=-buildvcs=false go build -trimpath \
     -ldflags "-s -w -buildid= -X main.version=$VERSION -X main.commit=$COMMIT -X main.buildDate=$(date -u -d "@$(scripts/version.sh --date)" +%Y-%m-%dT%H:%M:%SZ)" \
     -o "$WORK/host-bin/wtalign" ./cmd/wtalign
 cmp "$BIN" "$WORK/host-bin/wtalign" || fail "the image's binary differs from a host build with the same flags"
