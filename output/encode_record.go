@@ -292,6 +292,18 @@ var jsonPlain = func() (t [256]bool) {
 }()
 
 // appendJSONString quotes s as encoding/json does without HTML escaping.
+// invalidUTF8 is what encoding/json writes for a byte that is not UTF-8:
+// the escape \ufffd up to Go 1.26, the character U+FFFD itself from Go
+// 1.27. Asked of encoding/json once, so that the bytes stay encoding/json's
+// whichever toolchain builds the program.
+var invalidUTF8 = func() []byte {
+	b, err := json.Marshal("\xff")
+	if err != nil || len(b) < 2 {
+		return []byte(`\ufffd`)
+	}
+	return b[1 : len(b)-1]
+}()
+
 func appendJSONString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
@@ -328,7 +340,7 @@ func appendJSONString(b []byte, s string) []byte {
 		switch {
 		case r == utf8.RuneError && size == 1:
 			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
+			b = append(b, invalidUTF8...)
 			start = i + size
 		case r == '\u2028' || r == '\u2029':
 			b = append(b, s[start:i]...)

@@ -1,7 +1,9 @@
 package server_test
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -71,8 +73,11 @@ func TestE2EDashboardChromium(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitJob(t, c, done.ID, final)
-	long, err := c.Submit(ctx, client.SubmitRequest{SubmitRequest: api.SubmitRequest{Label: "K-12 proteome", Params: map[string]any{"checkpoint-every": 20}},
-		Queries: []client.Upload{client.FileUpload(proteomePath)}, Reference: ptr(client.FileUpload(refPath))})
+	// The proteome ten times over on one thread: about half a minute, so
+	// that it is still running across two Chromium loads (it is cancelled
+	// at the end); the proteome once takes about as long as Chromium starts.
+	long, err := c.Submit(ctx, client.SubmitRequest{SubmitRequest: api.SubmitRequest{Label: "K-12 proteome", Params: map[string]any{"checkpoint-every": 20, "threads": 1}},
+		Queries: []client.Upload{client.FileUpload(repeatedProteome(t, 10))}, Reference: ptr(client.FileUpload(refPath))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,3 +121,32 @@ func TestE2EDashboardChromium(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// repeatedProteome writes the K-12 proteome n times, the IDs of copy k
+// suffixed _k so that they stay unique.
+func repeatedProteome(t *testing.T, n int) string {
+	t.Helper()
+	b, err := os.ReadFile(proteomePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	for k := 1; k <= n; k++ {
+		for _, line := range bytes.SplitAfter(b, []byte("\n")) {
+			if len(line) > 0 && line[0] == '>' {
+				id, rest, _ := bytes.Cut(line[1:], []byte(" "))
+				fmt.Fprintf(&out, ">%s_%d %s", bytes.TrimRight(id, "\n"), k, rest)
+				if len(rest) == 0 {
+					out.WriteByte('\n')
+				}
+				continue
+			}
+			out.Write(line)
+		}
+	}
+	p := filepath.Join(t.TempDir(), "k12_x10.faa")
+	if err := os.WriteFile(p, out.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
