@@ -283,9 +283,7 @@ func (w *interWork) run(k *interKernel, fn func(*interArgs), s *Scoring, a []uin
 					v[i] = sub16[x]
 				}
 			} else {
-				for x, v := range row {
-					sub32[x] = v
-				}
+				copy(sub32[:], row)
 				sub32[padCode] = int32(pad)
 				v := lanes32(base)[:len(w.tr)]
 				for i, x := range w.tr {

@@ -144,9 +144,7 @@ func Merge(ctx context.Context, opt MergeOptions) (*manifest.Manifest, error) {
 		if c.Total != nil {
 			total += *c.Total
 		}
-		for _, f := range s.m.Failures {
-			failures = append(failures, f)
-		}
+		failures = append(failures, s.m.Failures...)
 	}
 	counts.Total = &total
 	sort.Slice(failures, func(i, j int) bool { return failures[i].Ordinal < failures[j].Ordinal })

@@ -37,9 +37,6 @@ type Progress struct {
 	Records int // records read so far
 }
 
-// statuses of records aligned to a reference whose calls were made.
-var calledStatuses = map[string]bool{"wildtype": true, "mutant": true, "ambiguous": true, "partial": true, "truncated": true}
-
 // isHomologStatus: the pipeline's status for a hit that is another gene
 // of the family (report.StatusHomolog).
 func isHomologStatus(s string) bool { return s == report.StatusHomolog }

@@ -327,7 +327,6 @@ type fileState struct {
 	skipped      int
 	noHit        int
 	fallbackUsed int
-	schemaVer    string
 }
 
 // shardLayout gives the ordinal step and first ordinal of shard "K/N".
