@@ -122,9 +122,10 @@ func ParseMatrix(name string, r io.Reader) (*Matrix, error) {
 		}
 		row := make([]int32, len(cols))
 		for i, f := range fields[1:] {
-			v, err := strconv.Atoi(f)
+			// 32 bits: a larger score used to wrap silently in the conversion.
+			v, err := strconv.ParseInt(f, 10, 32)
 			if err != nil {
-				return nil, fmt.Errorf("aligner: matrix %s line %d: score %q is not an integer", name, line, f)
+				return nil, fmt.Errorf("aligner: matrix %s line %d: score %q is not an integer in 32-bit range", name, line, f)
 			}
 			row[i] = int32(v)
 		}

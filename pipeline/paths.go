@@ -90,8 +90,14 @@ func writableDir(dir string) error {
 		}
 		return fmt.Errorf("directory %s is not writable: %w", dir, err)
 	}
-	f.Close()
-	return os.Remove(f.Name())
+	cerr := f.Close()
+	if err := os.Remove(f.Name()); err != nil {
+		return err
+	}
+	if cerr != nil {
+		return fmt.Errorf("directory %s is not writable: %w", dir, cerr)
+	}
+	return nil
 }
 
 // readInfileList reads -X/--infile-list: one input path per line; blank

@@ -138,8 +138,14 @@ func checkWritable(dir string) error {
 	if err != nil {
 		return fmt.Errorf("server: data directory %s is not writable: %w", dir, err)
 	}
-	f.Close()
-	return os.Remove(f.Name())
+	cerr := f.Close()
+	if err := os.Remove(f.Name()); err != nil {
+		return err
+	}
+	if cerr != nil {
+		return fmt.Errorf("server: data directory %s is not writable: %w", dir, cerr)
+	}
+	return nil
 }
 
 func (s *Server) config() Config {

@@ -303,7 +303,13 @@ func startProfiles(cpu, mem string) (stop func() error, err error) {
 			}
 			return nil, fmt.Errorf("--memprofile: %w", err)
 		}
-		f.Close()
+		if err := f.Close(); err != nil {
+			if cpuFile != nil {
+				pprof.StopCPUProfile()
+				cpuFile.Close() // #nosec G104 -- error path: the --memprofile error is the one reported
+			}
+			return nil, fmt.Errorf("--memprofile: %w", err)
+		}
 	}
 	return func() error {
 		var first error
