@@ -203,7 +203,7 @@ func (rs *runState) readManifest(path string, m *manifest.Manifest) {
 	rs.Resumed = m.Sessions > 1
 	// Resources: every object of the manifest holding peak_rss_bytes or
 	// cpu_seconds is one session's (docs/report.md).
-	data, err := os.ReadFile(path)
+	data, err := os.ReadFile(path) // #nosec G304 -- the manifest of an output the user named, read for its sessions' resources
 	if err != nil {
 		return
 	}
