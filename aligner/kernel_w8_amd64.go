@@ -154,9 +154,9 @@ func (w *interWork) run8(k *w8Kernel, s *Scoring, bias, limit int, a []uint8, b 
 	}
 
 	args := interArgs{
-		prof: unsafe.Pointer(&b.prof[0]), pstride: uintptr(n * L),
-		ref: unsafe.Pointer(&a[1]), rows: uintptr(len(a) - 1),
-		h: unsafe.Pointer(&h[L]), f: unsafe.Pointer(&f[L]),
+		prof: unsafe.Pointer(&b.prof[0]), pstride: uintptr(n * L), // #nosec G103 -- the 8-bit profile (n*L bytes per code) passed to the assembly; proven by TestW8Saturation and FuzzScoreMany
+		ref: unsafe.Pointer(&a[1]), rows: uintptr(len(a) - 1), // #nosec G103 -- the reference codes after row 0 (len(a)-1 rows, passed as rows) for the assembly; proven by TestW8Saturation and FuzzScoreMany
+		h: unsafe.Pointer(&h[L]), f: unsafe.Pointer(&f[L]), // #nosec G103 -- the H and F rows after their padding block (n*L bytes each) for the assembly; proven by TestW8Saturation and FuzzScoreMany
 		nblk: uintptr((n - 1) / interUnroll), st: st,
 	}
 	k.fn(&args)

@@ -78,7 +78,7 @@ func LoadMatrix(nameOrPath string) (*Matrix, error) {
 			return ParseMatrix(n, bytes.NewReader(b))
 		}
 	}
-	f, err := os.Open(nameOrPath)
+	f, err := os.Open(nameOrPath) // #nosec G304 -- the --matrix file the user named; reading it is the point
 	if err != nil {
 		if os.IsNotExist(err) && !strings.ContainsAny(nameOrPath, "/\\.") {
 			return nil, fmt.Errorf("aligner: unknown matrix %q (built in: %s; or give a path to an EMBOSS-format file)",
@@ -122,9 +122,10 @@ func ParseMatrix(name string, r io.Reader) (*Matrix, error) {
 		}
 		row := make([]int32, len(cols))
 		for i, f := range fields[1:] {
-			v, err := strconv.Atoi(f)
+			// 32 bits: a larger score used to wrap silently in the conversion.
+			v, err := strconv.ParseInt(f, 10, 32)
 			if err != nil {
-				return nil, fmt.Errorf("aligner: matrix %s line %d: score %q is not an integer", name, line, f)
+				return nil, fmt.Errorf("aligner: matrix %s line %d: score %q is not an integer in 32-bit range", name, line, f)
 			}
 			row[i] = int32(v)
 		}

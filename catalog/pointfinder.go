@@ -108,7 +108,7 @@ func (f *pfFolder) gene(id string) (name, key, allele string) {
 func pfVersion(dir string) string {
 	dir = filepath.Clean(dir) // "species/" is the species folder too
 	for _, d := range []string{dir, filepath.Dir(dir)} {
-		if b, err := os.ReadFile(filepath.Join(d, "VERSION")); err == nil {
+		if b, err := os.ReadFile(filepath.Join(d, "VERSION")); err == nil { // #nosec G304 -- VERSION in the PointFinder database directory the user named
 			if v := strings.TrimSpace(string(b)); v != "" && !strings.ContainsAny(v, "\n\t") {
 				return v
 			}

@@ -98,7 +98,7 @@ func DetectContext(ctx context.Context, explicitPath string) (*Water, error) {
 func probe(ctx context.Context, path, arg string) (string, error) {
 	ctx, cancel := context.WithTimeout(ctx, probeTimeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, path, arg)
+	cmd := exec.CommandContext(ctx, path, arg) // #nosec G204 G702 -- runs the water binary the user chose (--water-path, $WTALIGN_WATER or $PATH) with a fixed argument; no shell is involved
 	var buf tailBuffer
 	cmd.Stdout, cmd.Stderr = &buf, &buf
 	setProcessGroup(cmd)

@@ -93,7 +93,7 @@ func Open(path string, opt Options) (*Reader, error) {
 		}
 		return newReader(os.Stdin, nil, path, opt)
 	}
-	f, err := os.Open(path)
+	f, err := os.Open(path) // #nosec G304 -- the input FASTA the user named; reading it is the tool's job
 	if err != nil {
 		return nil, &Error{File: path, Kind: ErrUnreadable, Msg: err.Error(), Err: err, fatal: true}
 	}

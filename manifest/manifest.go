@@ -202,7 +202,7 @@ var hexSHA256 = regexp.MustCompile(`^[0-9a-f]{64}$`)
 // Load reads and validates the manifest at path. A missing file gives an
 // error wrapping fs.ErrNotExist; an untrustworthy one wraps ErrCorrupt.
 func Load(path string) (*Manifest, error) {
-	data, err := os.ReadFile(path)
+	data, err := os.ReadFile(path) // #nosec G304 -- the run's manifest, at the path the user named or beside the output
 	if err != nil {
 		return nil, fmt.Errorf("manifest: %w", err)
 	}
@@ -368,8 +368,8 @@ func WriteFileAtomic(path string, data []byte) (err error) {
 	tmp := f.Name()
 	defer func() {
 		if err != nil {
-			f.Close()
-			os.Remove(tmp)
+			f.Close()      // #nosec G104 -- error path: the write error is the one returned; the temporary file is being discarded
+			os.Remove(tmp) // #nosec G104 -- error path: best-effort removal of the temporary file; the write error is the one returned
 		}
 	}()
 	if err = f.Chmod(0o644); err != nil { // CreateTemp makes it private; a manifest is for everyone

@@ -90,14 +90,20 @@ func writableDir(dir string) error {
 		}
 		return fmt.Errorf("directory %s is not writable: %w", dir, err)
 	}
-	f.Close()
-	return os.Remove(f.Name())
+	cerr := f.Close()
+	if err := os.Remove(f.Name()); err != nil {
+		return err
+	}
+	if cerr != nil {
+		return fmt.Errorf("directory %s is not writable: %w", dir, cerr)
+	}
+	return nil
 }
 
 // readInfileList reads -X/--infile-list: one input path per line; blank
 // lines and lines starting with '#' are ignored.
 func readInfileList(path string) ([]string, error) {
-	f, err := os.Open(path)
+	f, err := os.Open(path) // #nosec G304 -- the -X/--infile-list file the user named
 	if err != nil {
 		return nil, fmt.Errorf("input list: %w", err)
 	}

@@ -37,9 +37,6 @@ type Progress struct {
 	Records int // records read so far
 }
 
-// statuses of records aligned to a reference whose calls were made.
-var calledStatuses = map[string]bool{"wildtype": true, "mutant": true, "ambiguous": true, "partial": true, "truncated": true}
-
 // isHomologStatus: the pipeline's status for a hit that is another gene
 // of the family (report.StatusHomolog).
 func isHomologStatus(s string) bool { return s == report.StatusHomolog }
@@ -206,7 +203,7 @@ func (rs *runState) readManifest(path string, m *manifest.Manifest) {
 	rs.Resumed = m.Sessions > 1
 	// Resources: every object of the manifest holding peak_rss_bytes or
 	// cpu_seconds is one session's (docs/report.md).
-	data, err := os.ReadFile(path)
+	data, err := os.ReadFile(path) // #nosec G304 -- the manifest of an output the user named, read for its sessions' resources
 	if err != nil {
 		return
 	}

@@ -34,7 +34,7 @@ var statusOrder = []struct{ name, color string }{
 // the records that are not outliers). Each file is written atomically. It
 // returns the files written.
 func WriteMultiQC(dir string, r *Report) ([]string, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o755); err != nil { // #nosec G301 -- the MultiQC directory the user asked for, readable by the lab group like every output (umask applies)
 		return nil, fmt.Errorf("quality: multiqc: %w", err)
 	}
 	files := []struct {

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -20,7 +21,7 @@ func convertResults(src, srcFormat, dst, format string, m *manifest.Manifest) er
 	if m == nil {
 		return fmt.Errorf("server: converting %s: no manifest", src)
 	}
-	in, err := os.Open(src)
+	in, err := os.Open(src) // #nosec G304 -- src is the job's own results file (spec.Out, set by the server inside the job directory)
 	if err != nil {
 		return err
 	}
@@ -30,9 +31,24 @@ func convertResults(src, srcFormat, dst, format string, m *manifest.Manifest) er
 		return err
 	}
 	defer os.Remove(tmp.Name())
-	w, err := output.Open(output.Options{Out: "-", Stdout: tmp, Format: output.Format(format), ToolVersion: m.Tool.Version})
+	err = convertRecords(in, tmp, src, srcFormat, format, m)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
 	if err != nil {
-		tmp.Close()
+		return err
+	}
+	return os.Rename(tmp.Name(), dst) // #nosec G703 -- dst is results.<format> in the job directory, format one of pipeline.FormatNames (checked by the handler)
+}
+
+// convertRecords writes the records of in (a json or jsonl results file)
+// to out in format.
+func convertRecords(in io.Reader, out io.Writer, src, srcFormat, format string, m *manifest.Manifest) error {
+	w, err := output.Open(output.Options{Out: "-", Stdout: out, Format: output.Format(format), ToolVersion: m.Tool.Version})
+	if err != nil {
 		return err
 	}
 	sc := bufio.NewScanner(in)
@@ -49,31 +65,17 @@ func convertResults(src, srcFormat, dst, format string, m *manifest.Manifest) er
 		}
 		var rec report.Record
 		if err := json.Unmarshal(line, &rec); err != nil {
-			tmp.Close()
 			return fmt.Errorf("server: converting %s: record %d: %w", src, n+1, err)
 		}
 		oc := output.Outcome{Failed: rec.Status == "error" || rec.Status == "empty", Reason: rec.Error,
 			NoHit: rec.Status == "no_hit", Skipped: rec.Status == "skipped", FallbackUsed: rec.Engine.FallbackUsed}
 		if err := w.Write(n, &rec, oc); err != nil {
-			tmp.Close()
 			return err
 		}
 		n++
 	}
 	if err := sc.Err(); err != nil {
-		tmp.Close()
 		return err
 	}
-	if err := w.Finish(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), dst)
+	return w.Finish()
 }

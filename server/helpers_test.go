@@ -117,12 +117,6 @@ func (ts *testServer) stop() {
 	ts.hs = nil
 }
 
-// restart stops the server and starts a new one on the same data dir.
-func (ts *testServer) restart() {
-	ts.stop()
-	ts.start()
-}
-
 type part struct {
 	field, file string // file "" for a text field
 	body        []byte
@@ -238,17 +232,4 @@ func (ts *testServer) wait(token, id string, until func(api.Job) bool) api.Job {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-}
-
-// proteomePart is the first n records of the K-12 proteome, a job that
-// runs long enough to be seen running.
-func proteomePart(t *testing.T, n int) []byte {
-	t.Helper()
-	b := fileBody(t, proteome)
-	recs := bytes.SplitAfter(b, []byte("\n>"))
-	if n >= len(recs) {
-		return b
-	}
-	out := bytes.Join(recs[:n], nil)
-	return out[:len(out)-1] // drop the ">" that starts record n+1
 }

@@ -189,7 +189,7 @@ func TestMetrics(t *testing.T) {
 		}
 	}
 	for name := range fams {
-		if !model.IsValidLegacyMetricName(name) {
+		if !model.LegacyValidation.IsValidMetricName(name) {
 			t.Errorf("metric name %q", name)
 		}
 	}

@@ -286,24 +286,30 @@ func logNote(log *zerolog.Logger, n pipeline.Note) {
 func startProfiles(cpu, mem string) (stop func() error, err error) {
 	var cpuFile *os.File
 	if cpu != "" {
-		if cpuFile, err = os.Create(cpu); err != nil {
+		if cpuFile, err = os.Create(cpu); err != nil { // #nosec G304 -- the --cpuprofile path the user named
 			return nil, fmt.Errorf("--cpuprofile: %w", err)
 		}
 		if err := pprof.StartCPUProfile(cpuFile); err != nil {
-			cpuFile.Close()
+			cpuFile.Close() // #nosec G104 -- error path: the StartCPUProfile error is the one reported
 			return nil, fmt.Errorf("--cpuprofile: %w", err)
 		}
 	}
 	if mem != "" {
-		f, err := os.Create(mem) // created now, so a bad path fails before the run
+		f, err := os.Create(mem) // #nosec G304 -- the --memprofile path the user named (created now, so a bad path fails before the run)
 		if err != nil {
 			if cpuFile != nil {
 				pprof.StopCPUProfile()
-				cpuFile.Close()
+				cpuFile.Close() // #nosec G104 -- error path: the --memprofile error is the one reported
 			}
 			return nil, fmt.Errorf("--memprofile: %w", err)
 		}
-		f.Close()
+		if err := f.Close(); err != nil {
+			if cpuFile != nil {
+				pprof.StopCPUProfile()
+				cpuFile.Close() // #nosec G104 -- error path: the --memprofile error is the one reported
+			}
+			return nil, fmt.Errorf("--memprofile: %w", err)
+		}
 	}
 	return func() error {
 		var first error
@@ -314,7 +320,7 @@ func startProfiles(cpu, mem string) (stop func() error, err error) {
 			}
 		}
 		if mem != "" {
-			f, err := os.Create(mem)
+			f, err := os.Create(mem) // #nosec G304 -- the --memprofile path the user named
 			if err == nil {
 				runtime.GC()
 				err = pprof.WriteHeapProfile(f)

@@ -32,7 +32,7 @@ func Main(m *testing.M, cleanup ...func()) {
 		c()
 	}
 	if binDir != "" {
-		os.RemoveAll(binDir)
+		os.RemoveAll(binDir) // #nosec G104 -- test helper cleanup after the tests ran; a leftover temporary directory is harmless
 	}
 	os.Exit(code)
 }
@@ -84,7 +84,7 @@ func Binary(t testing.TB) string {
 			return
 		}
 		binPath = filepath.Join(binDir, "wtalign")
-		cmd := exec.Command("go", "build", "-o", binPath, "./cmd/wtalign")
+		cmd := exec.Command("go", "build", "-o", binPath, "./cmd/wtalign") // #nosec G204 -- test helper: fixed go build command of this repository's CLI, no shell
 		cmd.Dir = Root(t)
 		if out, err := cmd.CombinedOutput(); err != nil {
 			buildErr = fmt.Errorf("go build ./cmd/wtalign: %v\n%s", err, out)
@@ -108,7 +108,7 @@ func Align(t testing.TB, args ...string) int {
 // failing the test unless it is 0 or 3.
 func Run(t testing.TB, args ...string) int {
 	t.Helper()
-	cmd := exec.Command(Binary(t), args...)
+	cmd := exec.Command(Binary(t), args...) // #nosec G204 -- test helper: runs the CLI binary it just built with the test's arguments, no shell
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	err := cmd.Run()

@@ -80,16 +80,18 @@ func run(n int, out, k12, pfDir, protPath string) error {
 		}
 	}
 	fmt.Fprintf(os.Stderr, "wildtypes: %d K-12, %d PointFinder, %d from the proteome\n", nk, np, len(wts)-nk-np)
-	w := os.Stdout
-	if out != "-" {
-		f, err := os.Create(out)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		w = f
+	if out == "-" {
+		return benchmarks.WriteFASTA(os.Stdout, wts)
 	}
-	return benchmarks.WriteFASTA(w, wts)
+	f, err := os.Create(out) // #nosec G304 -- the -o path the benchmark's user named
+	if err != nil {
+		return err
+	}
+	err = benchmarks.WriteFASTA(f, wts)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // pointfinder translates the protein genes of every species directory.
