@@ -1,6 +1,7 @@
 package aligner
 
 import (
+	"github.com/wtalign/wtalign/internal/cputime"
 	"math/rand/v2"
 	"os"
 	"runtime"
@@ -37,12 +38,12 @@ func BenchmarkKernel(b *testing.B) {
 			defer restore()
 			runtime.LockOSThread()
 			defer runtime.UnlockOSThread()
-			cpu0 := threadCPU()
+			cpu0 := cputime.Thread()
 			for b.Loop() {
 				scoreBatch(p, qs, out, false)
 			}
 			b.ReportMetric(cells*float64(b.N)/b.Elapsed().Seconds()/1e9, "GCUPS")
-			b.ReportMetric(cells*float64(b.N)/(threadCPU()-cpu0).Seconds()/1e9, "cpuGCUPS")
+			b.ReportMetric(cells*float64(b.N)/(cputime.Thread()-cpu0).Seconds()/1e9, "cpuGCUPS")
 		})
 	}
 }

@@ -110,7 +110,7 @@ func ParseMatrix(name string, r io.Reader) (*Matrix, error) {
 				if len(f) != 1 {
 					return nil, fmt.Errorf("aligner: matrix %s line %d: column header %q is not a single letter", name, line, f)
 				}
-				cols = append(cols, upper(f[0]))
+				cols = append(cols, Upper(f[0]))
 			}
 			continue
 		}
@@ -129,7 +129,7 @@ func ParseMatrix(name string, r io.Reader) (*Matrix, error) {
 			}
 			row[i] = int32(v)
 		}
-		l := upper(fields[0][0])
+		l := Upper(fields[0][0])
 		if _, dup := rows[l]; dup {
 			return nil, fmt.Errorf("aligner: matrix %s line %d: row %c repeated", name, line, l)
 		}
@@ -163,7 +163,9 @@ func ParseMatrix(name string, r io.Reader) (*Matrix, error) {
 	return m, nil
 }
 
-func upper(c byte) byte {
+// Upper is the ASCII upper case of c (residue letters as EMBOSS compares
+// them); other bytes are returned as they are.
+func Upper(c byte) byte {
 	if c >= 'a' && c <= 'z' {
 		return c - 'a' + 'A'
 	}

@@ -171,7 +171,7 @@ func (w *traceWork) rowI(i int, hp, hc, f []int32, d []uint8) {
 	hp, hc, f, d = hp[:len(row)], hc[:len(row)], f[:len(row)], d[:len(row)]
 	left := w.c0h[i]
 	hc[0], d[0] = left, w.c0d[i]
-	e := left - pick32(w.c0d[i-1] == dirDown, ext, open)
+	e := left - pick(w.c0d[i-1] == dirDown, ext, open)
 	for j := 1; j < len(row); j++ {
 		m := hp[j-1] + row[j]
 		dj := dirDiag
@@ -262,10 +262,3 @@ func (w *traceWork) at(i, j int) int {
 func (w *traceWork) H(i, j int) int32 { return w.bh[w.at(i, j)] }
 
 func (w *traceWork) dir(i, j int) uint8 { return w.bd[w.at(i, j)] }
-
-func pick32(cond bool, x, y int32) int32 {
-	if cond {
-		return x
-	}
-	return y
-}

@@ -47,7 +47,7 @@ func scoreEndF(p *Profile, q []uint8) endF {
 	for i := 1; i < la; i++ {
 		row := prof[int(a[i])*lb:][:lb]
 		res := float64(row[0])
-		fnew := float64(col0 - pickF(col0Down, e, g))
+		fnew := float64(col0 - pick(col0Down, e, g))
 		var c0 float32
 		c0Down := false
 		switch {
@@ -56,7 +56,7 @@ func scoreEndF(p *Profile, q []uint8) endF {
 		case fnew > 0:
 			c0, c0Down = float32(fnew), true
 		}
-		ev := float64(c0 - pickF(col0Down, e, g)) // the previous row's direction: water's quirk
+		ev := float64(c0 - pick(col0Down, e, g)) // the previous row's direction: water's quirk
 		col0, col0Down = c0, c0Down
 
 		diag := h[0]
@@ -134,7 +134,7 @@ func borderF(s *Scoring, c uint8, seq []uint8, column bool, h []float32, d []uin
 		}
 		fnew := 0.0
 		if k > 0 {
-			fnew = float64(prev - pickF(prevGap, e, g))
+			fnew = float64(prev - pick(prevGap, e, g))
 		}
 		dk := dirDiag
 		switch {
@@ -270,7 +270,7 @@ func (w *traceWorkF) rowI(i int, hp, hc []float32, f []float64, d []uint8) {
 	hp, hc, f, d = hp[:len(row)], hc[:len(row)], f[:len(row)], d[:len(row)]
 	left := w.c0h[i]
 	hc[0], d[0] = left, w.c0d[i]
-	ev := float64(left - pickF(w.c0d[i-1] == dirDown, e, g))
+	ev := float64(left - pick(w.c0d[i-1] == dirDown, e, g))
 	for j := 1; j < len(row); j++ {
 		m := float64(hp[j-1]) + float64(row[j])
 		dj := dirDiag

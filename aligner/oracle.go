@@ -129,7 +129,8 @@ func fillOracle(s *Scoring, a, b []uint8, path []int64, compass []uint8) int64 {
 	return ret
 }
 
-func pick(cond bool, x, y int64) int64 {
+// pick is cond ? x : y, for the engines' gap and score choices.
+func pick[T int32 | int64 | float32](cond bool, x, y T) T {
 	if cond {
 		return x
 	}

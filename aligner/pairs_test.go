@@ -1,11 +1,10 @@
 package aligner
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
+	"github.com/wtalign/wtalign/fasta"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -20,27 +19,16 @@ type record struct {
 	Seq []byte // as written, line breaks removed
 }
 
-// readFASTA is a minimal reader for the committed test files.
+// readFASTA reads a committed test file as written (fasta.ReadRaw).
 func readFASTA(t testing.TB, name string) []record {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(pairsDir, name))
+	raw, err := fasta.ReadRaw(filepath.Join(pairsDir, name))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var recs []record
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		line := strings.TrimRight(sc.Text(), "\r")
-		if strings.HasPrefix(line, ">") {
-			id, _, _ := strings.Cut(line[1:], " ")
-			recs = append(recs, record{ID: id})
-			continue
-		}
-		if len(recs) == 0 {
-			t.Fatalf("%s: sequence before the first header", name)
-		}
-		recs[len(recs)-1].Seq = append(recs[len(recs)-1].Seq, line...)
+	recs := make([]record, len(raw))
+	for i, r := range raw {
+		recs[i] = record{ID: r.ID, Seq: r.Raw}
 	}
 	return recs
 }

@@ -238,7 +238,7 @@ func traceRegion(p *Profile, query []byte, q []uint8, end End, r0, c0 int, w *re
 		if c0 == 0 {
 			left = int32(w.h0c[i])
 			h[o], d[o] = left, w.d0c[i]
-			e = left - pick32(w.d0c[i-1] == dirDown, ext, open)
+			e = left - pick(w.d0c[i-1] == dirDown, ext, open)
 			jlo = 1
 		}
 		row := s.Row(a[i])

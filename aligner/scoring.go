@@ -249,3 +249,34 @@ func (s *Scoring) ParseScore(printed string) (int64, error) {
 	}
 	return v, nil
 }
+
+// PathScore is the score of an alignment given as its aligned strings
+// (Gap for a gap column), in units of 1/Scale: the substitution scores of
+// the residue pairs minus, for every run of k gap columns in one sequence,
+// open + (k-1)*extend. It is the score water's walk gives the path, so a
+// reported score can be checked against its alignment.
+func (s *Scoring) PathScore(alignedRef, alignedQuery []byte) (int64, error) {
+	if len(alignedRef) != len(alignedQuery) {
+		return 0, fmt.Errorf("aligner: aligned strings of %d and %d columns", len(alignedRef), len(alignedQuery))
+	}
+	m := s.Matrix
+	var sum int64
+	var inRefGap, inQueryGap bool
+	for i := range alignedRef {
+		r, q := alignedRef[i], alignedQuery[i]
+		switch {
+		case r == Gap && q == Gap:
+			return 0, fmt.Errorf("aligner: column %d is a gap in both sequences", i+1)
+		case r == Gap:
+			sum -= int64(pick(inRefGap, s.Extend, s.Open))
+			inRefGap, inQueryGap = true, false
+		case q == Gap:
+			sum -= int64(pick(inQueryGap, s.Extend, s.Open))
+			inRefGap, inQueryGap = false, true
+		default:
+			sum += int64(s.Sub(m.Code(r), m.Code(q)))
+			inRefGap, inQueryGap = false, false
+		}
+	}
+	return sum, nil
+}

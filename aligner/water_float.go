@@ -39,13 +39,6 @@ func waterPenalty(v float64) float32 {
 	return float32(math.Ldexp(math.Ldexp(w, -16), e))
 }
 
-func pickF(cond bool, x, y float32) float32 {
-	if cond {
-		return x
-	}
-	return y
-}
-
 // subF is water's float matrix score of codes a and b.
 func (s *Scoring) subF(a, b uint8) float32 { return s.fsub[int(a)*s.size+int(b)] }
 
@@ -95,7 +88,7 @@ func fillOracleF(s *Scoring, a, b []uint8, path []float32, compass []uint8) floa
 		fnew := 0.0
 		if i > 0 {
 			// float minus float, then widened: C's "path - (cond ? ext : open)".
-			fnew = float64(path[(i-1)*lb] - pickF(compass[(i-1)*lb] == dirDown, e, g))
+			fnew = float64(path[(i-1)*lb] - pick(compass[(i-1)*lb] == dirDown, e, g))
 		}
 		switch {
 		case result > fnew && result > 0:
@@ -108,14 +101,14 @@ func fillOracleF(s *Scoring, a, b []uint8, path []float32, compass []uint8) floa
 		if i == 0 {
 			maxa[i] = float64(path[0] - g)
 		} else {
-			maxa[i] = float64(path[i*lb] - pickF(compass[(i-1)*lb] == dirDown, e, g))
+			maxa[i] = float64(path[i*lb] - pick(compass[(i-1)*lb] == dirDown, e, g))
 		}
 	}
 	for j := 0; j < lb; j++ {
 		result := float64(s.subF(a[0], b[j]))
 		fnew := 0.0
 		if j > 0 {
-			fnew = float64(path[j-1] - pickF(compass[j-1] == dirLeft, e, g))
+			fnew = float64(path[j-1] - pick(compass[j-1] == dirLeft, e, g))
 		}
 		switch {
 		case result > fnew && result > 0:

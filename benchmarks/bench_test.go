@@ -3,6 +3,7 @@ package benchmarks
 import (
 	"bytes"
 	"flag"
+	"github.com/wtalign/wtalign/internal/cputime"
 	"runtime"
 	"testing"
 
@@ -57,14 +58,14 @@ func eachKernel(b *testing.B, cells float64, f func(b *testing.B)) {
 			}
 			runtime.LockOSThread()
 			defer runtime.UnlockOSThread()
-			cpu0 := threadCPU()
+			cpu0 := cputime.Thread()
 			for b.Loop() {
 				f(b)
 			}
 			b.ReportMetric(cells*float64(b.N)/b.Elapsed().Seconds()/1e9, "GCUPS")
 			// CPU time of this thread: the kernel's speed even when other
 			// processes share the machine.
-			b.ReportMetric(cells*float64(b.N)/(threadCPU()-cpu0).Seconds()/1e9, "cpuGCUPS")
+			b.ReportMetric(cells*float64(b.N)/(cputime.Thread()-cpu0).Seconds()/1e9, "cpuGCUPS")
 		})
 	}
 }

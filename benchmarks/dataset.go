@@ -2,11 +2,10 @@ package benchmarks
 
 import (
 	"bufio"
-	"bytes"
 	"fmt"
+	"github.com/wtalign/wtalign/fasta"
 	"io"
 	"math/rand/v2"
-	"os"
 	"strings"
 )
 
@@ -16,33 +15,16 @@ type Protein struct {
 	Seq      []byte
 }
 
-// ReadFASTA reads a protein FASTA file (no validation: the inputs are the
-// committed test files).
+// ReadFASTA reads a protein FASTA file as written (fasta.ReadRaw: the
+// inputs are the committed test files, edge cases included).
 func ReadFASTA(path string) ([]Protein, error) {
-	b, err := os.ReadFile(path) // #nosec G304 -- the committed benchmark FASTA the caller names
+	raw, err := fasta.ReadRaw(path)
 	if err != nil {
 		return nil, fmt.Errorf("benchmarks: %w", err)
 	}
-	var out []Protein
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	sc.Buffer(nil, 1<<24)
-	for sc.Scan() {
-		line := strings.TrimRight(sc.Text(), "\r")
-		if strings.HasPrefix(line, ">") {
-			id, desc, _ := strings.Cut(line[1:], " ")
-			out = append(out, Protein{ID: id, Desc: desc})
-			continue
-		}
-		if len(out) == 0 {
-			if strings.TrimSpace(line) == "" {
-				continue
-			}
-			return nil, fmt.Errorf("benchmarks: %s: sequence before the first header", path)
-		}
-		out[len(out)-1].Seq = append(out[len(out)-1].Seq, strings.TrimSpace(line)...)
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("benchmarks: %s: %w", path, err)
+	out := make([]Protein, len(raw))
+	for i, r := range raw {
+		out[i] = Protein{ID: r.ID, Desc: r.Description, Seq: r.Raw}
 	}
 	return out, nil
 }

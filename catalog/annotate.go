@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"fmt"
+	"github.com/wtalign/wtalign/aligner"
 	"slices"
 	"strings"
 
@@ -292,23 +293,16 @@ func insertionOf(m report.Mutation) (int, string, bool) {
 func junctions(ref []byte, a int, ins string) (int, int) {
 	lo, hi := a, a
 	s := ins
-	for lo > 0 && len(s) > 0 && upperByte(ref[lo-1]) == s[len(s)-1] {
+	for lo > 0 && len(s) > 0 && aligner.Upper(ref[lo-1]) == s[len(s)-1] {
 		s = s[len(s)-1:] + s[:len(s)-1]
 		lo--
 	}
 	s = ins
-	for hi < len(ref) && len(s) > 0 && upperByte(ref[hi]) == s[0] {
+	for hi < len(ref) && len(s) > 0 && aligner.Upper(ref[hi]) == s[0] {
 		s = s[1:] + s[:1]
 		hi++
 	}
 	return lo, hi
-}
-
-func upperByte(c byte) byte {
-	if c >= 'a' && c <= 'z' {
-		return c - 'a' + 'A'
-	}
-	return c
 }
 
 // edit is a change of ref written as: replace ref[start:end] (0-based, end

@@ -386,43 +386,13 @@ func scaledScore(printed string, s *aligner.Scoring, al *aligner.Alignment) (int
 	}
 	scale := float64(s.Scale)
 	tol := 0.05 + 2e-6*math.Abs(f)
-	if p := pathScore(s, al); math.Abs(float64(p)/scale-f) <= tol {
+	if p, err := s.PathScore(al.AlignedRef, al.AlignedQuery); err == nil && math.Abs(float64(p)/scale-f) <= tol {
 		return p, nil
 	}
 	if n := math.Round(f * scale); math.Abs(n/scale-f) <= tol {
 		return int64(n), nil
 	}
 	return 0, fmt.Errorf("score %q is not near a multiple of 1/%d", printed, s.Scale)
-}
-
-// pathScore is the scaled score of the aligned columns: substitutions minus
-// open + (k-1)*extend for each run of k gaps in one sequence.
-func pathScore(s *aligner.Scoring, al *aligner.Alignment) int64 {
-	m := s.Matrix
-	var sum int64
-	var inRefGap, inQueryGap bool
-	for i := range al.AlignedRef {
-		r, q := al.AlignedRef[i], al.AlignedQuery[i]
-		switch {
-		case r == aligner.Gap:
-			sum -= int64(pick(inRefGap, s.Extend, s.Open))
-			inRefGap, inQueryGap = true, false
-		case q == aligner.Gap:
-			sum -= int64(pick(inQueryGap, s.Extend, s.Open))
-			inRefGap, inQueryGap = false, true
-		default:
-			sum += int64(s.Sub(m.Code(r), m.Code(q)))
-			inRefGap, inQueryGap = false, false
-		}
-	}
-	return sum
-}
-
-func pick(c bool, a, b int32) int32 {
-	if c {
-		return a
-	}
-	return b
 }
 
 // writeFASTA writes one record per sequence, 60 letters a line.

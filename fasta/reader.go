@@ -256,6 +256,18 @@ func (r *Reader) fail(e *Error) (*Record, error) {
 // kind, returning the records read before it. It holds the whole file in
 // memory: use it for reference files, and Open/Next for queries.
 func ReadAll(path string, opt Options) ([]*Record, error) {
+	return readAll(path, opt, false)
+}
+
+// ReadRaw reads every record of a query file, those with record-level
+// problems (invalid letters, nucleotide-like, empty) included, and stops
+// only at a fatal error. It is for test and benchmark data that is read as
+// written (Record.Raw), including the edge cases a run reports as errors.
+func ReadRaw(path string) ([]*Record, error) {
+	return readAll(path, Options{Role: Query, AllowNucleotide: true}, true)
+}
+
+func readAll(path string, opt Options, keepBad bool) ([]*Record, error) {
 	r, err := Open(path, opt)
 	if err != nil {
 		return nil, err
@@ -264,10 +276,10 @@ func ReadAll(path string, opt Options) ([]*Record, error) {
 	var recs []*Record
 	for {
 		rec, err := r.Next()
-		if err == io.EOF {
+		switch {
+		case err == io.EOF:
 			return recs, nil
-		}
-		if err != nil {
+		case err != nil && (!keepBad || IsFatal(err)):
 			return recs, err
 		}
 		recs = append(recs, rec)

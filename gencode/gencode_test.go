@@ -1,9 +1,8 @@
 package gencode
 
 import (
-	"bufio"
 	"errors"
-	"os"
+	"github.com/wtalign/wtalign/fasta"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -117,26 +116,17 @@ func TestTranslateCDSErrors(t *testing.T) {
 	}
 }
 
-// readFASTA reads the records of a small FASTA file under ../testdata.
+// readFASTA reads the records of a small FASTA file under ../testdata,
+// sequences as written, by ID.
 func readFASTA(t *testing.T, path ...string) map[string]string {
 	t.Helper()
-	f, err := os.Open(filepath.Join(append([]string{"..", "testdata"}, path...)...))
+	raw, err := fasta.ReadRaw(filepath.Join(append([]string{"..", "testdata"}, path...)...))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	out, id := map[string]string{}, ""
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if strings.HasPrefix(line, ">") {
-			id = strings.Fields(line[1:])[0]
-			continue
-		}
-		out[id] += line
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
+	out := map[string]string{}
+	for _, r := range raw {
+		out[r.ID] = string(r.Raw)
 	}
 	return out
 }

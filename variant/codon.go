@@ -101,7 +101,7 @@ func checkTranslation(what string, cds, prot []byte, code *gencode.Code) error {
 	}
 	for k, p := range prot {
 		got := code.Residue(cds[3*k : 3*k+3])
-		if upper(p) != got && !(k == 0 && upper(p) == 'M' && code.IsStart(cds[:3])) {
+		if aligner.Upper(p) != got && !(k == 0 && aligner.Upper(p) == 'M' && code.IsStart(cds[:3])) {
 			return fmt.Errorf("variant: codons: %s residue %d is %c but codon %d (%s) reads %c", what, k+1, p, k+1, cds[3*k:3*k+3], got)
 		}
 	}
@@ -154,10 +154,10 @@ func synonymous(in CodonInput, fsStart int, fsFound bool) []CodonCall {
 			if fsFound && r+1 >= fsStart {
 				break
 			}
-			if upper(cr) == upper(cq) && 3*r+3 <= len(in.RefCDS) && 3*q+3 <= len(in.QueryCDS) {
+			if aligner.Upper(cr) == aligner.Upper(cq) && 3*r+3 <= len(in.RefCDS) && 3*q+3 <= len(in.QueryCDS) {
 				rc, qc := upperString(in.RefCDS[3*r:3*r+3]), upperString(in.QueryCDS[3*q:3*q+3])
 				if rc != qc {
-					u := upper(cr)
+					u := aligner.Upper(cr)
 					pos := strconv.Itoa(r + 1)
 					m := report.Mutation{Type: report.TypeSynonymous, RefStart: r + 1, RefEnd: r + 1, QueryStart: q + 1, QueryEnd: q + 1,
 						Ref: string(u), Alt: string(u), Short: oneLetter(u) + pos + "=", HGVS: "p." + three(u) + pos + "="}
@@ -186,7 +186,7 @@ func findFrameshift(in CodonInput) (report.Mutation, bool) {
 	stop := -1 // query codon of the shifted frame's stop, -1 if none
 	started := false
 	for a < len(R) && b < len(Q) {
-		if upper(R[a]) == upper(Q[b]) {
+		if aligner.Upper(R[a]) == aligner.Upper(Q[b]) {
 			a, b = a+1, b+1
 			continue
 		}
@@ -225,7 +225,7 @@ func bestIndel(R, Q []byte, a, b int) (del, ins int) {
 	agree := func(i, j int) int {
 		n := 0
 		for k := 0; k < lookahead && i+k < len(R) && j+k < len(Q); k++ {
-			if upper(R[i+k]) == upper(Q[j+k]) {
+			if aligner.Upper(R[i+k]) == aligner.Upper(Q[j+k]) {
 				n++
 			}
 		}

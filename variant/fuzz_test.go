@@ -99,7 +99,7 @@ func checkInvariants(t *testing.T, in Input, res Result) {
 				}
 				continue
 			}
-			if got := upper(in.Query[mu.QueryStart-1]); string(got) != mu.Alt {
+			if got := aligner.Upper(in.Query[mu.QueryStart-1]); string(got) != mu.Alt {
 				t.Errorf("%s: query has %c", mu.Short, got)
 			}
 			replace[mu.RefStart] = mu
@@ -133,7 +133,7 @@ func checkInvariants(t *testing.T, in Input, res Result) {
 	refID, qryID := map[int]int{}, map[int]int{}
 	for k, r, q := 0, in.Aln.RefStart, in.Aln.QueryStart; k < len(in.Aln.AlignedRef); k++ {
 		cr, cq := in.Aln.AlignedRef[k], in.Aln.AlignedQuery[k]
-		if cr != '-' && cq != '-' && upper(cr) == upper(cq) {
+		if cr != '-' && cq != '-' && aligner.Upper(cr) == aligner.Upper(cq) {
 			refID[r], qryID[q] = q, r
 		}
 		if cr != '-' {
@@ -147,7 +147,7 @@ func checkInvariants(t *testing.T, in Input, res Result) {
 		switch mu.Type {
 		case report.TypeDeletion: // right flank: reference RefEnd, query QueryEnd-1 (0-based)
 			if q, ok := refID[mu.RefEnd]; ok && mu.RefEnd < re && q == mu.QueryEnd-1 &&
-				upper(in.Ref[mu.RefEnd]) == upper(in.Ref[mu.RefStart-1]) {
+				aligner.Upper(in.Ref[mu.RefEnd]) == aligner.Upper(in.Ref[mu.RefStart-1]) {
 				t.Errorf("%s is not 3'-most", mu.Short)
 			}
 		case report.TypeInsertion: // right flank: reference RefEnd-1, query QueryEnd (0-based)
@@ -156,7 +156,7 @@ func checkInvariants(t *testing.T, in Input, res Result) {
 				t.Errorf("%s copies the reference before it: a duplication", mu.Short)
 			}
 			if r, ok := qryID[mu.QueryEnd]; ok && mu.QueryEnd < qe && r == mu.RefEnd-1 &&
-				upper(in.Query[mu.QueryEnd]) == upper(in.Query[mu.QueryStart-1]) {
+				aligner.Upper(in.Query[mu.QueryEnd]) == aligner.Upper(in.Query[mu.QueryStart-1]) {
 				t.Errorf("%s is not 3'-most", mu.Short)
 			}
 		}
@@ -168,7 +168,7 @@ func checkInvariants(t *testing.T, in Input, res Result) {
 		mu, ok := replace[p]
 		switch {
 		case !ok:
-			got = append(got, upper(in.Ref[p-1]))
+			got = append(got, aligner.Upper(in.Ref[p-1]))
 		default:
 			got = append(got, mu.Alt...)
 			for k := p + 1; k <= mu.RefEnd; k++ {

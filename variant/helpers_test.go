@@ -1,8 +1,7 @@
 package variant
 
 import (
-	"bufio"
-	"os"
+	"github.com/wtalign/wtalign/fasta"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -16,39 +15,22 @@ import (
 // record is one FASTA record of the test data: ID is the first '|' field,
 // Gene the second (the files' convention, see PROVENANCE.md).
 type record struct {
-	ID, Gene, Header string
-	Seq              []byte
+	ID, Gene string
+	Seq      []byte
 }
 
 // readFASTA reads testdata/variant/<name> without cleaning the sequences.
 func readFASTA(t testing.TB, name string) []record {
 	t.Helper()
-	f, err := os.Open(filepath.Join("..", "testdata", "variant", name))
+	raw, err := fasta.ReadRaw(filepath.Join("..", "testdata", "variant", name))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	var recs []record
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := strings.TrimRight(sc.Text(), "\r")
-		if strings.HasPrefix(line, ">") {
-			h := line[1:]
-			fields := strings.Split(strings.Fields(h)[0], "|")
-			r := record{ID: fields[0], Header: h}
-			if len(fields) > 1 {
-				r.Gene = fields[1]
-			}
-			recs = append(recs, r)
-			continue
-		}
-		if len(recs) == 0 {
-			t.Fatalf("%s: sequence before the first header", name)
-		}
-		recs[len(recs)-1].Seq = append(recs[len(recs)-1].Seq, strings.TrimSpace(line)...)
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
+	recs := make([]record, len(raw))
+	for i, r := range raw {
+		id, gene, _ := strings.Cut(r.ID, "|")
+		gene, _, _ = strings.Cut(gene, "|")
+		recs[i] = record{ID: id, Gene: gene, Seq: r.Raw}
 	}
 	return recs
 }

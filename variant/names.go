@@ -1,6 +1,7 @@
 package variant
 
 import (
+	"github.com/wtalign/wtalign/aligner"
 	"strconv"
 	"strings"
 )
@@ -30,17 +31,10 @@ func isAmbiguous(u byte) bool {
 	return threeLetter[u] == ""
 }
 
-func upper(c byte) byte {
-	if c >= 'a' && c <= 'z' {
-		return c - 'a' + 'A'
-	}
-	return c
-}
-
 func upperString(b []byte) string {
 	var sb strings.Builder
 	for _, c := range b {
-		sb.WriteByte(upper(c))
+		sb.WriteByte(aligner.Upper(c))
 	}
 	return sb.String()
 }
@@ -79,7 +73,7 @@ func threes(s string) string {
 
 // residue names reference position r (0-based) as K61 or Lys61.
 func residue(ref []byte, r int, long bool) string {
-	u := upper(ref[r])
+	u := aligner.Upper(ref[r])
 	if long {
 		return three(u) + strconv.Itoa(r+1)
 	}

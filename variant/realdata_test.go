@@ -3,6 +3,7 @@ package variant
 import (
 	"bytes"
 	"fmt"
+	"github.com/wtalign/wtalign/aligner"
 	"reflect"
 	"testing"
 
@@ -18,8 +19,8 @@ func diffs(t *testing.T, ref, qry []byte) []string {
 	}
 	out := []string{}
 	for i := range ref {
-		if upper(ref[i]) != upper(qry[i]) {
-			out = append(out, fmt.Sprintf("%c%d%c", upper(ref[i]), i+1, upper(qry[i])))
+		if aligner.Upper(ref[i]) != aligner.Upper(qry[i]) {
+			out = append(out, fmt.Sprintf("%c%d%c", aligner.Upper(ref[i]), i+1, aligner.Upper(qry[i])))
 		}
 	}
 	return out
@@ -306,7 +307,7 @@ func TestDerivedEdgeCases(t *testing.T) {
 		// Salmonella GyrA is 878 aa: S83I among many homolog differences,
 		// ungapped against K-12's 875, then 3 residues past K-12's stop.
 		d := diffs(t, gyrA.Seq, bytes.ToUpper(lo.Seq[:875]))
-		ext := fmt.Sprintf("*876%cext*?", upper(lo.Seq[875]))
+		ext := fmt.Sprintf("*876%cext*?", aligner.Upper(lo.Seq[875]))
 		if got := shorts(a.Mutations); !reflect.DeepEqual(got, append(d, ext)) || got[0] != "S83I" {
 			t.Errorf("calls %v, want %v + %s", got, d, ext)
 		}

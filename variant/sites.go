@@ -2,6 +2,7 @@ package variant
 
 import (
 	"fmt"
+	"github.com/wtalign/wtalign/aligner"
 
 	"github.com/wtalign/wtalign/report"
 )
@@ -22,7 +23,7 @@ func (r Result) Sites(ref []byte, positions []int) ([]report.Site, error) {
 		if p < 1 || p > len(ref) {
 			return nil, fmt.Errorf("variant: site %d outside the reference (1-%d)", p, len(ref))
 		}
-		s := report.Site{RefPos: p, Ref: string(upper(ref[p-1])), State: report.SiteWildType}
+		s := report.Site{RefPos: p, Ref: string(aligner.Upper(ref[p-1])), State: report.SiteWildType}
 		s.Observed = s.Ref
 		s.AfterPrematureStop = firstStop > 0 && p > firstStop
 		for _, reg := range r.NotCovered {

@@ -103,13 +103,13 @@ func prepare(in Input) (span, error) {
 			return span{}, fmt.Errorf("variant: alignment column %d is a gap in both sequences", k+1)
 		}
 		if cr != aligner.Gap {
-			if r >= len(in.Ref) || upper(in.Ref[r]) != upper(cr) {
+			if r >= len(in.Ref) || aligner.Upper(in.Ref[r]) != aligner.Upper(cr) {
 				return span{}, fmt.Errorf("variant: aligned reference letter %d (%q) does not match reference position %d", k+1, cr, r+1)
 			}
 			r++
 		}
 		if cq != aligner.Gap {
-			if q >= len(in.Query) || upper(in.Query[q]) != upper(cq) {
+			if q >= len(in.Query) || aligner.Upper(in.Query[q]) != aligner.Upper(cq) {
 				return span{}, fmt.Errorf("variant: aligned query letter %d (%q) does not match query position %d", k+1, cq, q+1)
 			}
 			q++
@@ -259,7 +259,7 @@ func (c *caller) scanQuery() {
 		if ch >= 'a' && ch <= 'z' {
 			c.flags[report.FlagLowercaseInput] = true
 		}
-		u := upper(ch)
+		u := aligner.Upper(ch)
 		switch {
 		case u == '*':
 			if i < len(c.in.Query)-1 {
@@ -305,11 +305,11 @@ func classify(r, q byte) int {
 		return colDel
 	case r == aligner.Gap:
 		return colIns
-	case upper(r) == upper(q):
+	case aligner.Upper(r) == aligner.Upper(q):
 		return colMatch
 	case q == '*':
 		return colStop
-	case isAmbiguous(upper(q)):
+	case isAmbiguous(aligner.Upper(q)):
 		return colAmb
 	}
 	return colSub
@@ -317,7 +317,7 @@ func classify(r, q byte) int {
 
 // point calls the single residue pair reference r / query q (0-based).
 func (c *caller) point(r, q int) {
-	ref, alt := upper(c.in.Ref[r]), upper(c.in.Query[q])
+	ref, alt := aligner.Upper(c.in.Ref[r]), aligner.Upper(c.in.Query[q])
 	m := report.Mutation{RefStart: r + 1, RefEnd: r + 1, QueryStart: q + 1, QueryEnd: q + 1, Ref: string(ref), Alt: string(alt)}
 	switch {
 	case alt == '*':
@@ -339,10 +339,10 @@ func (c *caller) point(r, q int) {
 func (c *caller) event(r0, r1, q0, q1 int) {
 	ref, qry := c.in.Ref, c.in.Query
 	tr0, tr1, tq0, tq1 := r0, r1, q0, q1
-	for tr0 < tr1 && tq0 < tq1 && upper(ref[tr0]) == upper(qry[tq0]) {
+	for tr0 < tr1 && tq0 < tq1 && aligner.Upper(ref[tr0]) == aligner.Upper(qry[tq0]) {
 		tr0, tq0 = tr0+1, tq0+1
 	}
-	for tr0 < tr1 && tq0 < tq1 && upper(ref[tr1-1]) == upper(qry[tq1-1]) {
+	for tr0 < tr1 && tq0 < tq1 && aligner.Upper(ref[tr1-1]) == aligner.Upper(qry[tq1-1]) {
 		tr1, tq1 = tr1-1, tq1-1
 	}
 	switch {
@@ -369,7 +369,7 @@ func (c *caller) deletion(r0, r1, q int) {
 	ref := c.in.Ref
 	m := report.Mutation{Type: report.TypeDeletion, RawRefStart: r0 + 1, RawRefEnd: r1, RawQueryStart: q, RawQueryEnd: q + 1}
 	m.RawShort = delName(ref, r0, r1, false)
-	for r1 < c.a.rEnd && c.refMatch[r1] == q && upper(ref[r0]) == upper(ref[r1]) {
+	for r1 < c.a.rEnd && c.refMatch[r1] == q && aligner.Upper(ref[r0]) == aligner.Upper(ref[r1]) {
 		r0, r1, q = r0+1, r1+1, q+1
 	}
 	m.RefStart, m.RefEnd, m.QueryStart, m.QueryEnd = r0+1, r1, q, q+1
@@ -384,7 +384,7 @@ func (c *caller) insertion(r, q0, q1 int) {
 	ref, qry := c.in.Ref, c.in.Query
 	m := report.Mutation{RawRefStart: r, RawRefEnd: r + 1, RawQueryStart: q0 + 1, RawQueryEnd: q1}
 	m.RawShort = insName(ref, qry, r, q0, q1, false)
-	for q1 < c.a.qEnd && c.qryMatch[q1] == r && upper(qry[q0]) == upper(qry[q1]) {
+	for q1 < c.a.qEnd && c.qryMatch[q1] == r && aligner.Upper(qry[q0]) == aligner.Upper(qry[q1]) {
 		r, q0, q1 = r+1, q0+1, q1+1
 	}
 	l := q1 - q0
@@ -443,7 +443,7 @@ func (c *caller) ends() {
 	switch {
 	case nextIsStop || (tail == 0 && c.endsAtStop):
 		r := a.rEnd + 1
-		ch := upper(in.Ref[r])
+		ch := aligner.Upper(in.Ref[r])
 		c.muts = append(c.muts, report.Mutation{Type: report.TypeNonsense, RefStart: r + 1, RefEnd: r + 1,
 			QueryStart: a.qEnd + 2, QueryEnd: a.qEnd + 2, Ref: string(ch), Alt: "*",
 			Short: fmt.Sprintf("%c%d*", ch, r+1), HGVS: fmt.Sprintf("p.%s%dTer", three(ch), r+1)})
@@ -483,7 +483,7 @@ func (c *caller) extension(tail int) {
 		newStop = fmt.Sprint(len(over))
 	}
 	pos := len(in.Ref) + 1
-	first := upper(over[0])
+	first := aligner.Upper(over[0])
 	c.muts = append(c.muts, report.Mutation{Type: report.TypeExtension, RefStart: pos, RefEnd: pos,
 		QueryStart: a.qEnd + 2, QueryEnd: a.qEnd + 1 + len(over), Ref: "*", Alt: upperString(over),
 		Short: fmt.Sprintf("*%d%sext*%s", pos, oneLetter(first), newStop),

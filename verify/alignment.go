@@ -43,39 +43,6 @@ func (v *verifier) scoring(e report.Engine) (*aligner.Scoring, error) {
 	return s.sc, s.err
 }
 
-// rescore is the score of the aligned strings under sc, in scaled units:
-// the substitution scores of the residue pairs minus, for every run of
-// gap columns in one sequence, open + (length-1) * extend.
-func rescore(sc *aligner.Scoring, ref, qry []byte) (int64, error) {
-	m := sc.Matrix
-	var s int64
-	var inRefGap, inQryGap bool
-	for i := range ref {
-		r, q := ref[i], qry[i]
-		switch {
-		case r == aligner.Gap && q == aligner.Gap:
-			return 0, fmt.Errorf("column %d is a gap in both sequences", i+1)
-		case r == aligner.Gap:
-			s -= int64(pick(inRefGap, sc.Extend, sc.Open))
-			inRefGap, inQryGap = true, false
-		case q == aligner.Gap:
-			s -= int64(pick(inQryGap, sc.Extend, sc.Open))
-			inRefGap, inQryGap = false, true
-		default:
-			s += int64(sc.Sub(m.Code(r), m.Code(q)))
-			inRefGap, inQryGap = false, false
-		}
-	}
-	return s, nil
-}
-
-func pick(c bool, a, b int32) int32 {
-	if c {
-		return a
-	}
-	return b
-}
-
 // embossPercent is water's "(pct%)": 100*n/len in single precision,
 // printed with one decimal.
 func embossPercent(n, length int) float64 {
@@ -182,7 +149,7 @@ func (v *verifier) alignment(rec *report.Record, base Failure) {
 		return
 	}
 	v.fr.Checked[CheckScore]++
-	score, err := rescore(sc, ar, aq)
+	score, err := sc.PathScore(ar, aq)
 	switch {
 	case err != nil:
 		bad(CheckScore, "alignment.score", fnum(a.Score), "", err.Error())
