@@ -161,6 +161,8 @@ func Merge(ctx context.Context, opt MergeOptions) (*manifest.Manifest, error) {
 		cur.Output = manifest.Output{Path: opt.Out, Partial: opt.Out + ".partial", Format: string(format)}
 		cur.Counts, cur.Failures, cur.RetryFrom = manifest.Counts{}, []manifest.Failure{}, nil
 		cur.MergedFrom = nil
+		// Shard 1's status would say complete before a record is merged.
+		cur.Status = manifest.StatusRunning
 		for _, s := range byK[1:] {
 			cur.MergedFrom = append(cur.MergedFrom, manifest.MergedShard{Shard: s.m.Shard, Manifest: s.manifest,
 				Output: manifest.File{Path: s.path, Size: s.m.Checkpoint.OutputBytes, SHA256: s.m.Checkpoint.OutputSHA256}})

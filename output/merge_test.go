@@ -112,3 +112,24 @@ func TestMergeRejects(t *testing.T) {
 		t.Errorf("unfinished shard: %v", err)
 	}
 }
+
+// TestMergeAbandonedIsNotComplete: a merge that stops before its end
+// leaves a manifest that says running, not shard 1's complete.
+func TestMergeAbandonedIsNotComplete(t *testing.T) {
+	gs := healed(synth(20))
+	e := newEnv(t, JSONL)
+	s := []string{shardRun(t, e, JSONL, gs, 2, 2), shardRun(t, e, JSONL, gs, 1, 2)}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	out := filepath.Join(e.dir, "merged.jsonl")
+	if _, err := Merge(ctx, MergeOptions{Out: out, Shards: s}); err == nil {
+		t.Fatal("a cancelled merge succeeded")
+	}
+	m, err := manifest.Load(out + ".manifest.json")
+	if err != nil {
+		t.Skipf("no manifest left: %v", err)
+	}
+	if m.Status.Finished() {
+		t.Fatalf("abandoned merge's manifest says %s with %d records done", m.Status, m.Counts.Done)
+	}
+}

@@ -201,7 +201,7 @@ func TestParseShard(t *testing.T) {
 		in   string
 		k, n int
 		ok   bool
-	}{{"", 1, 1, true}, // the whole input (the doc comment says 0, 0; Run treats both as all)
+	}{{"", 1, 1, true}, // the whole input
 		{"1/1", 1, 1, true}, {"2/8", 2, 8, true}, {"9/8", 0, 0, false}, {"a/b", 0, 0, false}, {"2", 0, 0, false}} {
 		k, n, err := ParseShard(c.in)
 		if k != c.k || n != c.n || (err == nil) != c.ok {

@@ -329,7 +329,8 @@ func (s *Spec) keyRegex() (*regexp.Regexp, error) {
 	return re, nil
 }
 
-// ParseShard reads "K/N" (1 <= K <= N); "" means no sharding (0, 0).
+// ParseShard reads "K/N" (1 <= K <= N); "" means no sharding (1, 1: the
+// one shard that is the whole input).
 func ParseShard(s string) (k, n int, err error) {
 	k, n, err = output.ParseShard(s)
 	if err != nil {
