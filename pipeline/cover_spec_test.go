@@ -170,7 +170,7 @@ func TestDecodeJSONErrors(t *testing.T) {
 		t.Errorf("%+v %v", s, err)
 	}
 	for _, c := range []struct{ in, want string }{
-		{`[1, 2]`, "parameters: want a JSON object of parameter names to values: json: cannot unmarshal array into Go value of type map[string]json.RawMessage"},
+		{`[1, 2]`, "parameters: want a JSON object of parameter names to values, not array"},
 		{`{"threads": 2, "zzz": 1}`, "zzz: unknown parameter (names are the flag names of 'wtalign align')"},
 		{`{"water-timeout": "forever"}`, `water-timeout: wrong type: want a duration such as 30s or 10m, got "forever"`},
 	} {

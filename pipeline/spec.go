@@ -369,7 +369,14 @@ func (d *Duration) Type() string { return "duration" }
 func DecodeJSON(data []byte, base Spec) (Spec, error) {
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(data, &raw); err != nil {
-		return base, &FieldError{Key: "parameters", Msg: "want a JSON object of parameter names to values: " + err.Error()}
+		msg := "want a JSON object of parameter names to values"
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			msg += ", not " + te.Value // array, number, string...: no Go type names
+		} else {
+			msg += ": " + err.Error()
+		}
+		return base, &FieldError{Key: "parameters", Msg: msg}
 	}
 	s := base
 	fields := specFields(&s)

@@ -56,9 +56,11 @@ git ls-files -z | xargs -0 -I{} sh -c 'test -e "{}" && echo "{}"' >"$WORK/files"
 tar -cf - -T "$WORK/files" | tar -xf - -C "$SRC_DIR"
 [ ! -e "$SRC_DIR/.git" ] || fail "SRC_DIR must not have .git"
 cp "$RECIPE/build.sh" "$SRC_DIR/conda_build.sh"
+# conda-build has one Go for the build and for go-licenses; here go-licenses
+# is built by scripts/tools.sh with the pinned toolchain, so build with it too.
 (cd "$SRC_DIR" && env PATH="$ROOT/.tools/bin:$PATH" PREFIX="$PREFIX" SRC_DIR="$SRC_DIR" \
     RECIPE_DIR="$RECIPE" PKG_NAME=wtalign PKG_VERSION="$PKG_VERSION" PKG_BUILDNUM=0 \
-    CPU_COUNT="$(nproc)" GOTOOLCHAIN=local \
+    CPU_COUNT="$(nproc)" GOTOOLCHAIN=go1.27.3 \
     bash -e conda_build.sh) >"$WORK/build.log" 2>&1 || { tail -40 "$WORK/build.log"; fail "build.sh"; }
 BIN=$PREFIX/bin/wtalign
 [ -x "$BIN" ] || fail "no $BIN"
