@@ -82,7 +82,14 @@ type SubmitRequest struct {
 
 func (c *Client) url(path string, q url.Values) string {
 	u := *c.base
-	u.Path = c.base.Path + path
+	// path's segments are escaped already (url.PathEscape of a job id):
+	// keep them as written, so String does not escape the % again.
+	u.RawPath = c.base.EscapedPath() + path
+	if p, err := url.PathUnescape(u.RawPath); err == nil {
+		u.Path = p
+	} else {
+		u.Path, u.RawPath = c.base.Path+path, ""
+	}
 	if q != nil {
 		u.RawQuery = q.Encode()
 	}

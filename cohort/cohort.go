@@ -345,7 +345,7 @@ type MutationFrequency struct {
 // Overview computes the cohort overview. Accessions and genes are sorted
 // by name; a gene's mutations by decreasing frequency, then reference
 // position, then name.
-func (c *Cohort) Overview() Overview {
+func (c *Cohort) Overview() (Overview, error) {
 	rows := c.Rows()
 	s := Overview{SchemaVersion: SchemaVersion, Accessions: []AccessionOverview{}, Genes: []GeneOverview{}}
 	type geneAcc struct {
@@ -401,7 +401,13 @@ func (c *Cohort) Overview() Overview {
 	}
 	for _, acc := range sortedKeys(byAcc) {
 		a := byAcc[acc]
-		if ac, err := c.annotated(c.accs[acc]); err == nil && len(ac) > 0 {
+		ac, err := c.annotated(c.accs[acc])
+		if err != nil {
+			// A catalog that cannot be applied to these records (matched
+			// against another reference) must not read as "no genotype".
+			return Overview{}, fmt.Errorf("cohort: accession %s: %w", acc, err)
+		}
+		if len(ac) > 0 {
 			a.Genotype, a.Known = catalog.Genotype(ac), knownCalls(ac)
 		}
 		s.Accessions = append(s.Accessions, *a)
@@ -429,7 +435,7 @@ func (c *Cohort) Overview() Overview {
 		})
 		s.Genes = append(s.Genes, gs)
 	}
-	return s
+	return s, nil
 }
 
 func appendOnce(ss []string, s string) []string {
@@ -445,7 +451,11 @@ func appendOnce(ss []string, s string) []string {
 func (c *Cohort) WriteJSON(w io.Writer) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	if err := enc.Encode(c.Overview()); err != nil {
+	o, err := c.Overview()
+	if err != nil {
+		return err
+	}
+	if err := enc.Encode(o); err != nil {
 		return fmt.Errorf("cohort: writing JSON: %w", err)
 	}
 	return nil
@@ -526,7 +536,11 @@ func knownCalls(copies []catalog.AnnotatedCopy) []string {
 func (c *Cohort) WriteGenotypeTSV(w io.Writer) error {
 	bw := bufio.NewWriter(w)
 	fmt.Fprintln(bw, "accession\tdrug_class\tdrugs\tcalls\tgenotype")
-	for _, a := range c.Overview().Accessions {
+	o, err := c.Overview()
+	if err != nil {
+		return err
+	}
+	for _, a := range o.Accessions {
 		if len(a.Genotype) == 0 {
 			fmt.Fprintf(bw, "%s\t\t\t\t\n", output.CleanCell(a.Accession))
 		}
@@ -545,7 +559,11 @@ func (c *Cohort) WriteGenotypeTSV(w io.Writer) error {
 // per catalogued call seen in the cohort (by gene, then position), 1 when
 // the accession carries it, 0 otherwise.
 func (c *Cohort) WriteMatrixTSV(w io.Writer) error {
-	accs := c.Overview().Accessions
+	o, err := c.Overview()
+	if err != nil {
+		return err
+	}
+	accs := o.Accessions
 	var cols []string
 	seen := map[string]bool{}
 	for _, a := range accs {

@@ -189,7 +189,7 @@ func TestCohortTable(t *testing.T) {
 
 func TestCohortOverview(t *testing.T) {
 	files := cohortFiles(t)
-	s := buildCohort(t, files).Overview()
+	s := mustOverview(t, buildCohort(t, files))
 	if len(s.Accessions) != 3 || s.Accessions[0].Accession != "ACC1" || s.Accessions[2].Accession != "ACC3" {
 		t.Fatalf("accessions: %+v", s.Accessions)
 	}
@@ -240,7 +240,7 @@ func TestMutationOrderByPosition(t *testing.T) {
 	}
 	c.Add("A", "a", r)
 	var got []string
-	for _, m := range c.Overview().Genes[0].Mutations {
+	for _, m := range mustOverview(t, c).Genes[0].Mutations {
 		got = append(got, m.Mutation)
 	}
 	want := []string{"E7Q", "K61_S65del", "S83L", "H95_V96insVLEST", "K141*"}
@@ -336,7 +336,7 @@ func TestGeneStates(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("rows:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	o := c.Overview()
+	o := mustOverview(t, c)
 	if s := o.Accessions[1]; !reflect.DeepEqual(s.Absent, []string{"acrB"}) || !reflect.DeepEqual(s.Disrupted, []string{"cirA"}) || s.Mutations != 1 {
 		t.Errorf("SCAN overview %+v", s)
 	}

@@ -87,7 +87,7 @@ func TestGenotypeFromRunAnnotations(t *testing.T) {
 	if mx != wantMx {
 		t.Errorf("matrix:\n%s\nwant:\n%s", mx, wantMx)
 	}
-	o := c.Overview()
+	o := mustOverview(t, c)
 	if got := o.Accessions[0].Known; !reflect.DeepEqual(got, []string{"gyrA G81D", "gyrA S83A", "gyrA D87N", "nfsA K141*", "pmrB C84R"}) {
 		t.Errorf("GYR known %q", got)
 	}

@@ -110,7 +110,7 @@ func TestPositionlessMutationsSortLast(t *testing.T) {
 	}
 	c.Add("A", "a", r)
 	var got []string
-	for _, m := range c.Overview().Genes[0].Mutations {
+	for _, m := range mustOverview(t, c).Genes[0].Mutations {
 		got = append(got, m.Mutation)
 	}
 	if want := "A2V S99999999999999999999L ext*? fs"; strings.Join(got, " ") != want {

@@ -135,6 +135,12 @@ func runSummarize(ctx context.Context, a *app, o *summarizeOptions, files []stri
 			return err
 		}
 	}
+	// The overview first: a catalog that cannot be applied stops the command
+	// before any file is written.
+	overview, err := c.Overview()
+	if err != nil {
+		return err
+	}
 	var table bytes.Buffer
 	if err := c.WriteTSV(&table); err != nil {
 		return err
@@ -170,7 +176,6 @@ func runSummarize(ctx context.Context, a *app, o *summarizeOptions, files []stri
 	if err := manifest.WriteFileAtomic(o.Out, table.Bytes()); err != nil {
 		return err
 	}
-	s := c.Overview()
-	a.log().Info().Int("accessions", len(s.Accessions)).Int("rows", len(c.Rows())).Str("out", o.Out).Msg("cohort table written")
+	a.log().Info().Int("accessions", len(overview.Accessions)).Int("rows", len(c.Rows())).Str("out", o.Out).Msg("cohort table written")
 	return nil
 }
