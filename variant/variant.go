@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"sync"
 
 	"github.com/wtalign/wtalign/report"
 
@@ -65,8 +66,38 @@ func Call(in Input) (Result, error) {
 		return Result{Status: report.StatusError, Flags: []string{}, Mutations: []report.Mutation{}, NotCovered: []report.Region{}}, err
 	}
 	c := &caller{in: in, a: a, flags: map[string]bool{}}
+	sc := scratchPool.Get().(*scratch)
+	c.scratch = sc
 	c.run()
-	return c.result(), nil
+	res := c.result()
+	c.scratch = nil
+	scratchPool.Put(sc)
+	return res, nil
+}
+
+// scratch is a call's working memory that no result keeps: column kinds,
+// the identical-column maps and the name buffer. Calls reuse it.
+type scratch struct {
+	kinds []uint8 // column kinds (col*)
+	// refMatch[r] is the query position aligned to reference position r in
+	// an identical column, or -1; qryMatch is the reverse map. They bound
+	// 3' shifting to identical columns.
+	refMatch, qryMatch []int
+	name               []byte // point's name buffer
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+// grow returns s resized to n elements, each set to v.
+func grow[T uint8 | int](s []T, n int, v T) []T {
+	if cap(s) < n {
+		s = make([]T, n)
+	}
+	s = s[:n]
+	for i := range s {
+		s[i] = v
+	}
+	return s
 }
 
 // span is the alignment reduced to what calling needs: columns plus the
@@ -157,16 +188,13 @@ type caller struct {
 	flags map[string]bool
 	muts  []report.Mutation
 
-	// refMatch[r] is the query position aligned to reference position r in
-	// an identical column, or -1; qryMatch is the reverse map. They bound
-	// 3' shifting to identical columns.
-	refMatch, qryMatch []int
-	qLen               int  // query length without a terminal '*'
-	endsAtStop         bool // the query's translation ended at a stop
-	firstStop          int  // first '*' inside the aligned query region, or -1
-	truncated          bool
-	truncPos           int    // reference position (1-based) where the protein stops
-	truncWhy           string // report.Evidence*
+	*scratch        // working memory
+	qLen       int  // query length without a terminal '*'
+	endsAtStop bool // the query's translation ended at a stop
+	firstStop  int  // first '*' inside the aligned query region, or -1
+	truncated  bool
+	truncPos   int    // reference position (1-based) where the protein stops
+	truncWhy   string // report.Evidence*
 }
 
 // truncate records evidence that the protein stops at reference position
@@ -189,14 +217,18 @@ func (c *caller) run() {
 	}
 	c.scanQuery()
 
-	c.refMatch = filled(n, -1)
-	c.qryMatch = filled(len(in.Query), -1)
-	kinds := make([]int, len(a.ref))
+	c.refMatch = grow(c.refMatch, n, -1)
+	c.qryMatch = grow(c.qryMatch, len(in.Query), -1)
+	c.kinds = grow(c.kinds, len(a.ref), 0)
+	kinds := c.kinds
 	r, q := a.rStart, a.qStart
+	changed := 0 // columns that are not identical: each call takes at least one
 	for k := range a.ref {
 		kinds[k] = classify(a.ref[k], a.qry[k])
 		if kinds[k] == colMatch {
 			c.refMatch[r], c.qryMatch[q] = q, r
+		} else {
+			changed++
 		}
 		if a.ref[k] != aligner.Gap {
 			r++
@@ -206,6 +238,7 @@ func (c *caller) run() {
 		}
 	}
 
+	c.muts = make([]report.Mutation, 0, changed+1) // +1: a call from the ends
 	// Walk the columns; r and q are the next reference and query positions.
 	r, q = a.rStart, a.qStart
 	for k := 0; k < len(kinds); {
@@ -246,7 +279,7 @@ func (c *caller) run() {
 		if c.firstStop >= 0 && c.muts[i].QueryStart-1 > c.firstStop {
 			c.muts[i].AfterPrematureStop = true
 		}
-		if in.Gene != "" {
+		if in.Gene != "" && c.muts[i].Name == "" { // point made its own
 			c.muts[i].Name = in.Gene + "_" + c.muts[i].Short
 		}
 	}
@@ -299,7 +332,7 @@ func (c *caller) stopPosition() int {
 	return r + 1
 }
 
-func classify(r, q byte) int {
+func classify(r, q byte) uint8 {
 	switch {
 	case q == aligner.Gap:
 		return colDel
@@ -318,7 +351,7 @@ func classify(r, q byte) int {
 // point calls the single residue pair reference r / query q (0-based).
 func (c *caller) point(r, q int) {
 	ref, alt := aligner.Upper(c.in.Ref[r]), aligner.Upper(c.in.Query[q])
-	m := report.Mutation{RefStart: r + 1, RefEnd: r + 1, QueryStart: q + 1, QueryEnd: q + 1, Ref: string(ref), Alt: string(alt)}
+	m := report.Mutation{RefStart: r + 1, RefEnd: r + 1, QueryStart: q + 1, QueryEnd: q + 1, Ref: letter(ref), Alt: letter(alt)}
 	switch {
 	case alt == '*':
 		m.Type = report.TypeNonsense
@@ -328,9 +361,27 @@ func (c *caller) point(r, q int) {
 	default:
 		m.Type = report.TypeSubstitution
 	}
-	pos := strconv.Itoa(r + 1)
-	m.Short = string(ref) + pos + oneLetter(alt)
-	m.HGVS = "p." + three(ref) + pos + three(alt)
+	// Name (gyrA_S83L), Short (S83L) and HGVS (p.Ser83Leu) share one
+	// string: one allocation, not five.
+	b := c.name[:0]
+	if c.in.Gene != "" {
+		b = append(append(b, c.in.Gene...), '_')
+	}
+	start := len(b)
+	b = append(b, m.Ref...)
+	b = strconv.AppendInt(b, int64(r+1), 10)
+	b = append(b, oneLetter(alt)...)
+	short := len(b)
+	b = append(b, "p."...)
+	b = append(b, three(ref)...)
+	b = strconv.AppendInt(b, int64(r+1), 10)
+	b = append(b, three(alt)...)
+	c.name = b
+	names := string(b)
+	m.Short, m.HGVS = names[start:short], names[short:]
+	if c.in.Gene != "" {
+		m.Name = names[:short]
+	}
 	c.muts = append(c.muts, m)
 }
 
@@ -550,10 +601,13 @@ func (c *caller) result() Result {
 	return res
 }
 
-func filled(n, v int) []int {
-	s := make([]int, n)
-	for i := range s {
-		s[i] = v
+// letters[b] is string(rune(b)) for every byte, made once, so that a
+// residue's one-letter string is not an allocation per call.
+var letters = func() (t [256]string) {
+	for i := range t {
+		t[i] = string(rune(i))
 	}
-	return s
-}
+	return t
+}()
+
+func letter(b byte) string { return letters[b] }
