@@ -102,6 +102,9 @@ type interWork struct {
 	flags                  flagMem // traceback flags (trace kernels)
 	rowH                   []int64 // first row of one lane (8-bit kernels)
 	rowD                   []uint8
+	// First row and column of one walk over the flags (walkFlags).
+	walkH0r, walkH0c []int64
+	walkD0r, walkD0c []uint8
 }
 
 // interFree keeps scratch memory between batches. Unlike a sync.Pool it

@@ -83,21 +83,31 @@ func alignBatchSIMD(ks *simdKernel, p *Profile, queries [][]byte, qs [][]uint8, 
 		trRow, flags := w.run(k, k.trace, s, a, batch, res, status, &w.flags)
 		for l, i := range part {
 			if status[l] == laneOK {
-				out[i] = walkFlags(p, queries[i], qs[i], res[l], flags, trRow, uint(l*32/L))
+				out[i] = walkFlags(w, p, queries[i], qs[i], res[l], flags, trRow, uint(l*32/L))
 			}
 		}
 	}
 }
 
+// resize returns s with n elements (contents undefined), reusing its memory.
+func resize[T int64 | uint8](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
+}
+
 // walkFlags is walkFrom over the kernel's flags of the lane whose mask bit
 // is bit (see traceLeft).
-func walkFlags(p *Profile, query []byte, q []uint8, end End, fl []byte, trRow int, bit uint) *Alignment {
+func walkFlags(w *interWork, p *Profile, query []byte, q []uint8, end End, fl []byte, trRow int, bit uint) *Alignment {
 	s, a, ref := p.Scoring, p.Codes, p.Ref
 	open, ext := int64(s.Open), int64(s.Extend)
 	ei, ej := end.RefEnd, end.QueryEnd
-	// First row and column, up to the end cell: H and compass.
-	h0r, d0r := make([]int64, ej+1), make([]uint8, ej+1)
-	h0c, d0c := make([]int64, ei+1), make([]uint8, ei+1)
+	// First row and column, up to the end cell: H and compass, in the
+	// batch's scratch (border writes every element).
+	w.walkH0r, w.walkD0r = resize(w.walkH0r, ej+1), resize(w.walkD0r, ej+1)
+	w.walkH0c, w.walkD0c = resize(w.walkH0c, ei+1), resize(w.walkD0c, ei+1)
+	h0r, d0r, h0c, d0c := w.walkH0r, w.walkD0r, w.walkH0c, w.walkD0c
 	border(s, a[0], q[:ej+1], false, h0r, d0r)
 	border(s, q[0], a[:ei+1], true, h0c, d0c)
 	flag := func(i, j, f int) bool {
@@ -120,7 +130,9 @@ func walkFlags(p *Profile, query []byte, q []uint8, end End, fl []byte, trRow in
 	al := &Alignment{Score: end.Score, RefEnd: ei, QueryEnd: ej}
 	// Reversed aligned reference and query, sized for a near-diagonal
 	// alignment so that they rarely grow.
-	m, n := make([]byte, 0, max(ei, ej)+17), make([]byte, 0, max(ei, ej)+17)
+	size := max(ei, ej) + 17
+	both := make([]byte, 2*size) // one allocation; a string that outgrows its half moves out
+	m, n := both[:0:size], both[size:size:2*size]
 	y, x, cur := ei, ej, end.Max
 	for x >= 0 && y >= 0 {
 		switch dir(y, x) {
