@@ -122,6 +122,26 @@ func Encode(f Format, r *report.Record, toolVersion string) ([]byte, error) {
 	return encodeUnit(f, r, toolVersion)
 }
 
+// AppendEncoded appends Encode's bytes for r to dst, so that a caller can
+// encode many records into one buffer. On an error dst is returned as it
+// was.
+func AppendEncoded(dst []byte, f Format, r *report.Record, toolVersion string) ([]byte, error) {
+	switch f {
+	case TSV:
+		return append(dst, tsvRows(r)...), nil
+	case HAMRonization:
+		return append(dst, hamronizationRows(r, toolVersion)...), nil
+	}
+	b, err := appendRecord(dst, r)
+	if err != nil {
+		return dst, fmt.Errorf("output: encoding record %q: %w", r.Query.ID, err)
+	}
+	if f == JSONL {
+		b = append(b, '\n')
+	}
+	return b, nil
+}
+
 // encodeUnit encodes one record without framing: for json one compact
 // line without its newline, for jsonl the line with it, for tsv its rows.
 func encodeUnit(f Format, r *report.Record, toolVersion string) ([]byte, error) {

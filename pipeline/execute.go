@@ -313,8 +313,10 @@ func Prepare(ctx context.Context, spec Spec, env Env) (*Plan, error) {
 			SameGeneIdentity: s.SameGeneIdentity},
 		SkipUnassigned: s.SkipUnassigned, AllowNucleotide: s.AllowNucleotide, CompleteProteins: s.CompleteProteins,
 		MaxLength: s.MaxLength,
-		Encode:    func(r *report.Record) ([]byte, error) { return output.Encode(format, r, env.ToolVersion) },
-		Threads:   s.Threads, BatchSize: batch, Shard: k, Shards: n, Copies: pre.Copies, InputNames: env.InputNames,
+		Encode: func(dst []byte, r *report.Record) ([]byte, error) {
+			return output.AppendEncoded(dst, format, r, env.ToolVersion)
+		},
+		Threads: s.Threads, BatchSize: batch, Shard: k, Shards: n, Copies: pre.Copies, InputNames: env.InputNames,
 	}
 	if cats != nil {
 		p.Job.Catalog = cats.index

@@ -55,7 +55,9 @@ type Job struct {
 	Copies map[string]map[string]int
 	// Encode, when set, serialises each finished record on the worker
 	// goroutine (Result.Encoded), so the ordered writer only copies bytes.
-	Encode func(*report.Record) ([]byte, error)
+	// It appends the record's bytes to dst: the records of a work unit
+	// share one buffer, reused once the unit is emitted.
+	Encode func(dst []byte, r *report.Record) ([]byte, error)
 	// Catalog, when set, annotates every call on a catalogued reference
 	// (verdict, matches) and gives the state of every catalogued site;
 	// --sites lists are catalogs of positions.
@@ -79,7 +81,8 @@ type Result struct {
 	// FallbackUsed says a batch engine failed for this record and its
 	// fallback engine aligned it.
 	FallbackUsed bool
-	// Encoded is Job.Encode's output for Record, made on the worker.
+	// Encoded is Job.Encode's output for Record, made on the worker. It is
+	// valid only until emit returns: the memory is reused for later records.
 	Encoded []byte
 	// Cells are the dynamic-programming cells aligned for this record:
 	// its length times the length of every reference it was scored against.
@@ -114,6 +117,7 @@ type batch struct {
 	items []item
 	err   error // fatal read error after the items
 	res   []Result
+	arena []byte // the encoded records of res, back to the pool once emitted
 	// skipped: the run was cancelled before a worker took the batch; it
 	// and every batch after it are not emitted.
 	skipped bool
@@ -136,6 +140,7 @@ func Run(ctx context.Context, job *Job, emit func(Result) error, progress func(S
 	inflight := make(chan struct{}, 2*threads+2) // bounds memory: batches read but not yet emitted
 	todo := make(chan *batch, threads)
 	done := make(chan *batch, 2*threads+2)
+	arenas := make(chan []byte, 2*threads+2) // encoding buffers of emitted batches
 
 	var st Stats
 	var readErr error
@@ -169,6 +174,12 @@ func Run(ctx context.Context, job *Job, emit func(Result) error, progress func(S
 				} else if multi {
 					pre = job.prealignMulti(ma, b.items)
 				}
+				if job.Encode != nil {
+					select {
+					case b.arena = <-arenas:
+					default:
+					}
+				}
 				for i, it := range b.items {
 					var p map[*Ref]pairResult
 					if pre != nil {
@@ -176,12 +187,15 @@ func Run(ctx context.Context, job *Job, emit func(Result) error, progress func(S
 					}
 					b.res[i] = job.process(it, p)
 					if job.Encode != nil {
-						enc, err := job.Encode(b.res[i].Record)
-						if err != nil {
+						start := len(b.arena)
+						var err error
+						if b.arena, err = job.Encode(b.arena, b.res[i].Record); err != nil {
 							b.items, b.err = b.items[:i], err
 							break
 						}
-						b.res[i].Encoded = enc
+						// Earlier records keep their bytes when the buffer
+						// grows: they point into the old array.
+						b.res[i].Encoded = b.arena[start:len(b.arena):len(b.arena)]
 					}
 				}
 				b.res = b.res[:len(b.items)]
@@ -231,6 +245,12 @@ func Run(ctx context.Context, job *Job, emit func(Result) error, progress func(S
 				}
 				if progress != nil {
 					progress(st)
+				}
+			}
+			if cur.arena != nil {
+				select {
+				case arenas <- cur.arena[:0]: // nothing refers to the emitted bytes now
+				default:
 				}
 			}
 			<-inflight
