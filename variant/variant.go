@@ -222,13 +222,20 @@ func (c *caller) run() {
 	c.kinds = grow(c.kinds, len(a.ref), 0)
 	kinds := c.kinds
 	r, q := a.rStart, a.qStart
-	changed := 0 // columns that are not identical: each call takes at least one
+	// calls bounds the walk's calls: one per changed residue pair at most,
+	// one per block of gap columns.
+	calls := 0
 	for k := range a.ref {
 		kinds[k] = classify(a.ref[k], a.qry[k])
-		if kinds[k] == colMatch {
+		switch kinds[k] {
+		case colMatch:
 			c.refMatch[r], c.qryMatch[q] = q, r
-		} else {
-			changed++
+		case colDel, colIns:
+			if k == 0 || kinds[k-1] < colDel {
+				calls++
+			}
+		default:
+			calls++
 		}
 		if a.ref[k] != aligner.Gap {
 			r++
@@ -238,7 +245,7 @@ func (c *caller) run() {
 		}
 	}
 
-	c.muts = make([]report.Mutation, 0, changed+1) // +1: a call from the ends
+	c.muts = make([]report.Mutation, 0, calls+2) // +2: calls from the ends
 	// Walk the columns; r and q are the next reference and query positions.
 	r, q = a.rStart, a.qStart
 	for k := 0; k < len(kinds); {
