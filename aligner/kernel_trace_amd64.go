@@ -104,20 +104,34 @@ func walkFlags(w *interWork, p *Profile, query []byte, q []uint8, end End, fl []
 	open, ext := int64(s.Open), int64(s.Extend)
 	ei, ej := end.RefEnd, end.QueryEnd
 	// First row and column, up to the end cell: H and compass, in the
-	// batch's scratch (border writes every element).
-	w.walkH0r, w.walkD0r = resize(w.walkH0r, ej+1), resize(w.walkD0r, ej+1)
-	w.walkH0c, w.walkD0c = resize(w.walkH0c, ei+1), resize(w.walkD0c, ei+1)
-	h0r, d0r, h0c, d0c := w.walkH0r, w.walkD0r, w.walkH0c, w.walkD0c
-	border(s, a[0], q[:ej+1], false, h0r, d0r)
-	border(s, q[0], a[:ei+1], true, h0c, d0c)
+	// batch's scratch (border writes every element). Most walks end before
+	// they reach either, so each is computed when first read.
+	var h0r, h0c []int64
+	var d0r, d0c []uint8
+	row := func() {
+		if h0r == nil {
+			w.walkH0r, w.walkD0r = resize(w.walkH0r, ej+1), resize(w.walkD0r, ej+1)
+			h0r, d0r = w.walkH0r, w.walkD0r
+			border(s, a[0], q[:ej+1], false, h0r, d0r)
+		}
+	}
+	col := func() {
+		if h0c == nil {
+			w.walkH0c, w.walkD0c = resize(w.walkH0c, ei+1), resize(w.walkD0c, ei+1)
+			h0c, d0c = w.walkH0c, w.walkD0c
+			border(s, q[0], a[:ei+1], true, h0c, d0c)
+		}
+	}
 	flag := func(i, j, f int) bool {
 		return binary.LittleEndian.Uint32(fl[(i-1)*trRow+(j-1)*16+4*f:])>>bit&1 != 0
 	}
 	dir := func(i, j int) uint8 {
 		switch {
 		case i == 0:
+			row()
 			return d0r[j]
 		case j == 0:
+			col()
 			return d0c[i]
 		case flag(i, j, traceDown):
 			return dirDown
@@ -148,6 +162,7 @@ func walkFlags(w *interWork, p *Profile, query []byte, q []uint8, end End, fl []
 		case dirLeft:
 			gapcnt := 0
 			if y == 0 { // walkFrom's scan over the first row
+				row()
 				score := h0r[x]
 				ix := x - 1
 				var bimble int64
@@ -167,12 +182,13 @@ func walkFlags(w *interWork, p *Profile, query []byte, q []uint8, end End, fl []
 				for x-gapcnt > 1 && !flag(y, x-gapcnt, traceEOpen) {
 					gapcnt++
 				}
-				switch {
-				case flag(y, x-gapcnt, traceEOpen):
+				if flag(y, x-gapcnt, traceEOpen) {
 					cur += open + int64(gapcnt)*ext
-				case h0c[y]-open-int64(gapcnt)*ext <= 0:
-					goto done
-				default:
+				} else {
+					col()
+					if h0c[y]-open-int64(gapcnt)*ext <= 0 {
+						goto done
+					}
 					cur = h0c[y]
 				}
 			}
@@ -184,6 +200,7 @@ func walkFlags(w *interWork, p *Profile, query []byte, q []uint8, end End, fl []
 		default: // dirDown
 			gapcnt := 0
 			if x == 0 { // walkFrom's scan over the first column
+				col()
 				score := h0c[y]
 				iy := y - 1
 				var bimble int64
@@ -203,12 +220,13 @@ func walkFlags(w *interWork, p *Profile, query []byte, q []uint8, end End, fl []
 				for y-gapcnt > 1 && !flag(y-gapcnt, x, traceFOpen) {
 					gapcnt++
 				}
-				switch {
-				case flag(y-gapcnt, x, traceFOpen):
+				if flag(y-gapcnt, x, traceFOpen) {
 					cur += open + int64(gapcnt)*ext
-				case h0r[x]-open-int64(gapcnt)*ext <= 0:
-					goto done
-				default:
+				} else {
+					row()
+					if h0r[x]-open-int64(gapcnt)*ext <= 0 {
+						goto done
+					}
 					cur = h0r[x]
 				}
 			}
