@@ -124,7 +124,10 @@ otherwise).` + exitHelp(exitOK, exitError, exitUsage, exitRecordsFailed, exitDis
 
 // signalContext cancels ctx on the first SIGINT/SIGTERM and exits at once on
 // the second; the first signal is kept so the exit code can name it. The
-// returned stop ends the watching goroutine.
+// returned stop ends the watching goroutine. The signals stay caught after
+// stop: one that lands between the end of the work and os.Exit is ignored,
+// where the default action would kill a run that has finished (exit status
+// "killed by signal" instead of the run's own).
 func signalContext(parent context.Context, s *streams) (context.Context, func()) {
 	ctx, cancel := context.WithCancel(parent)
 	ch := make(chan os.Signal, 2)
@@ -146,7 +149,7 @@ func signalContext(parent context.Context, s *streams) (context.Context, func())
 		case <-done:
 		}
 	}()
-	return ctx, func() { signal.Stop(ch); close(done); cancel() }
+	return ctx, func() { close(done); cancel() }
 }
 
 func exitCodeForSignal(sig os.Signal) int {
