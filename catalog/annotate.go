@@ -30,28 +30,10 @@ const (
 	RequirementUnknown = report.RequirementUnknown // a required position was not checked (not covered, no copy of the gene, or not yet evaluated over the accession)
 )
 
-// Match is one catalog entry a call matches.
+// Match is one catalog entry a call matches: what the output record
+// carries (report.CatalogMatch), plus the entry it came from.
 type Match struct {
-	Catalog   string   `json:"catalog"`
-	Version   string   `json:"catalog_version,omitempty"`
-	Gene      string   `json:"gene"` // the catalog's gene name (pmrB where the reference is basS)
-	Name      string   `json:"name"`
-	Kind      Kind     `json:"kind"`
-	Classes   []string `json:"drug_classes,omitempty"`
-	Drugs     []string `json:"drugs,omitempty"`
-	Mechanism string   `json:"mechanism,omitempty"`
-	PMIDs     []string `json:"pmids,omitempty"`
-	Notes     string   `json:"notes,omitempty"`
-	Source    string   `json:"source"` // catalog file and line
-	// Requires is the requirement as the catalog writes it; Requirement
-	// its state (met, missing, unknown) and Missing what is lacking, e.g.
-	// "requires gyrA S83L/W/A/V".
-	Requires    string `json:"requires,omitempty"`
-	Requirement string `json:"requirement,omitempty"`
-	Missing     string `json:"missing,omitempty"`
-	// Counts says the match counts toward the genotype: its requirement,
-	// if any, is met and the call is not after a premature stop.
-	Counts bool `json:"counts"`
+	report.CatalogMatch
 
 	entry *Entry
 	cat   int
@@ -107,9 +89,9 @@ func (ix *Index) Annotate(refID string, muts []report.Mutation) ([]Annotated, er
 
 func newMatch(it item, m report.Mutation) Match {
 	e := it.e
-	mt := Match{Catalog: e.Catalog, Version: e.Version, Gene: e.Gene, Name: e.Name, Kind: e.Kind,
-		Classes: e.Classes, Drugs: e.Drugs, Mechanism: e.Mechanism, PMIDs: e.PMIDs, Notes: e.Notes,
-		Source: e.Sources[0].String(), entry: e, cat: it.cat}
+	mt := Match{CatalogMatch: report.CatalogMatch{Catalog: e.Catalog, Version: e.Version, Gene: e.Gene, Name: e.Name,
+		Kind: string(e.Kind), Classes: e.Classes, Drugs: e.Drugs, Mechanism: e.Mechanism, PMIDs: e.PMIDs, Notes: e.Notes,
+		Source: e.Sources[0].String()}, entry: e, cat: it.cat}
 	if e.Requires != nil {
 		mt.Requires = e.Requires.Text
 	} else {

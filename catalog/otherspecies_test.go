@@ -177,7 +177,7 @@ func TestTuberculosisVariants(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v := verdicts(a); len(v) != 1 || v[0] != stopName+" known" || a.Calls[0].Matches[0].Kind != KindLossOfFunction {
+	if v := verdicts(a); len(v) != 1 || v[0] != stopName+" known" || Kind(a.Calls[0].Matches[0].Kind) != KindLossOfFunction {
 		t.Errorf("%s: %v %+v", stopName, v, a.Calls[0].Matches)
 	}
 }

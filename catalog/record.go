@@ -3,11 +3,7 @@ package catalog
 import "github.com/wtalign/wtalign/report"
 
 // Record is the match as the output record carries it.
-func (m Match) Record() report.CatalogMatch {
-	return report.CatalogMatch{Catalog: m.Catalog, Version: m.Version, Gene: m.Gene, Name: m.Name, Kind: string(m.Kind),
-		Classes: m.Classes, Drugs: m.Drugs, Mechanism: m.Mechanism, PMIDs: m.PMIDs, Notes: m.Notes, Source: m.Source,
-		Requires: m.Requires, Requirement: m.Requirement, Missing: m.Missing, Counts: m.Counts}
-}
+func (m Match) Record() report.CatalogMatch { return m.CatalogMatch }
 
 // Record is the site state as the output record carries it.
 func (s SiteState) Record() report.Site {
@@ -36,8 +32,4 @@ func (ix *Index) Labels(refID string) []string {
 
 // MatchOf is a match read back from an output record (without its entry:
 // what Genotype needs).
-func MatchOf(m report.CatalogMatch) Match {
-	return Match{Catalog: m.Catalog, Version: m.Version, Gene: m.Gene, Name: m.Name, Kind: Kind(m.Kind),
-		Classes: m.Classes, Drugs: m.Drugs, Mechanism: m.Mechanism, PMIDs: m.PMIDs, Notes: m.Notes, Source: m.Source,
-		Requires: m.Requires, Requirement: m.Requirement, Missing: m.Missing, Counts: m.Counts}
-}
+func MatchOf(m report.CatalogMatch) Match { return Match{CatalogMatch: m} }
