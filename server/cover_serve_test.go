@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -11,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,23 +18,6 @@ import (
 	"github.com/wtalign/wtalign/api"
 	"github.com/wtalign/wtalign/server"
 )
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // TestServeTLSInProcess: Serve on a loopback listener speaks TLS with the
 // configured certificate, logs net/http's own errors (a failed handshake)
@@ -58,7 +39,7 @@ func TestServeTLSInProcess(t *testing.T) {
 		t.Errorf("certificate as key: %v", err)
 	}
 
-	var logs lockedBuffer
+	var logs server.SyncBuffer
 	s, err := server.New(server.Options{Config: cfg, Logger: zerolog.New(&logs), Version: "test"})
 	if err != nil {
 		t.Fatal(err)

@@ -27,19 +27,20 @@ var (
 	proteome     = filepath.Join("..", "testdata", "proteomes", "GCF_000005845.2_proteins.faa")
 )
 
-// syncBuffer is a log sink tests can read while the server writes.
-type syncBuffer struct {
+// SyncBuffer is a log sink tests can read while the server writes (exported
+// for the external tests of package server_test).
+type SyncBuffer struct {
 	mu sync.Mutex
 	b  bytes.Buffer
 }
 
-func (s *syncBuffer) Write(p []byte) (int, error) {
+func (s *SyncBuffer) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.Write(p)
 }
 
-func (s *syncBuffer) String() string {
+func (s *SyncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
@@ -53,7 +54,7 @@ type testServer struct {
 	hs     *httptest.Server
 	cfg    Config
 	tokens map[string]string
-	log    *syncBuffer
+	log    *SyncBuffer
 }
 
 func newTestServer(t *testing.T, edit func(*Config), opts ...func(*Options)) *testServer {
@@ -68,7 +69,7 @@ func newTestServer(t *testing.T, edit func(*Config), opts ...func(*Options)) *te
 	if edit != nil {
 		edit(&cfg)
 	}
-	ts := &testServer{t: t, cfg: cfg, tokens: map[string]string{}, log: &syncBuffer{}}
+	ts := &testServer{t: t, cfg: cfg, tokens: map[string]string{}, log: &SyncBuffer{}}
 	tf := cfg.TokensFile
 	if tf == "" {
 		tf = filepath.Join(dir, "tokens.yaml")
