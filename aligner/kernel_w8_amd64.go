@@ -27,8 +27,12 @@ import (
 // the others are rescored with 16-bit lanes (then 32). Padding columns
 // use a profile entry of 0 (sub = -bias, the matrix minimum): they lie to
 // the right of every real cell of their lane, so no real cell depends on
-// them, and their values never exceed an earlier cell's, so they cannot
-// raise the lane's maximum.
+// them, and their values never exceed an interior cell's or 0, so they
+// cannot raise the lane's maximum of interior cells (inMax). That needs
+// one exception: the first padding cell of row 1 takes its diagonal from
+// row 0, which is not interior (water reports the best interior cell; ref
+// WA, query AW: W:W lies in row 0, the score is 1), so firstRow gives the
+// kernel 0 for the last real column of row 0 (found by FuzzKernel).
 //
 // 8-bit lanes are used only when they can hold the matrix: bias and
 // max(sub)+bias at most 255, and a limit above max(sub), so that a single
@@ -89,7 +93,12 @@ func (b *w8Batch) firstRow(w *interWork, s *Scoring, c uint8, limit, L int) *w8R
 				r.col0H[l] = byte(v)
 				continue
 			}
-			r.h[j*L+l] = byte(v)
+			// H(0, j) is the diagonal of cell (1, j+1) only (F(1, j) is
+			// precomputed): the last column's feeds the first padding
+			// cell, which must not exceed the interior, so it is 0.
+			if j < len(q)-1 {
+				r.h[j*L+l] = byte(v)
+			}
 			r.f[j*L+l] = byte(max(v-open, 0))
 		}
 		r.gMax[l] = byte(min(best, int64(limit)))
