@@ -84,7 +84,9 @@ func (e *RecordsFailedError) Error() string {
 	return fmt.Sprintf("%d record(s) failed; see the output and manifest for reasons", e.N)
 }
 
-// Outcome describes a finished run.
+// Outcome describes a run Execute ended: finished, or interrupted or
+// failed after its output was opened (then Records and Counts are what was
+// written so far).
 type Outcome struct {
 	Out, Manifest string
 	Format        string
@@ -196,12 +198,16 @@ func (p *Plan) Execute(ctx context.Context) (*Outcome, error) {
 		if out == "-" {
 			return res, fmt.Errorf("interrupted while writing to stdout: %w", ctx.Err())
 		}
-		if err := w.Interrupt(); err != nil {
+		err := w.Interrupt()
+		res.Counts, res.Records = w.Counts(), w.Done()
+		if err != nil {
 			return res, fmt.Errorf("writing checkpoint after interrupt: %w", err)
 		}
 		return res, ErrInterrupted
 	case runErr != nil:
-		if err := w.Abort(runErr); err != nil {
+		err := w.Abort(runErr)
+		res.Counts, res.Records = w.Counts(), w.Done()
+		if err != nil {
 			return res, fmt.Errorf("%w (and recording the failure in the manifest failed: %v)", runErr, err)
 		}
 		return res, runErr
@@ -236,23 +242,45 @@ type Plan struct {
 // Water is the EMBOSS water the plan runs (nil for the native engine).
 func (p *Plan) Water() *emboss.Water { return p.water }
 
+// checked is spec with its --infile-list read, validated, and with every
+// path it writes checked against the files it reads.
+func checked(spec Spec, env Env) (Spec, error) {
+	s := spec
+	if s.InfileList != "" {
+		more, err := readInfileList(s.InfileList)
+		if err != nil {
+			return s, err
+		}
+		s.Inputs = append(append([]string{}, s.Inputs...), more...)
+	}
+	if err := s.Validate(); err != nil {
+		return s, err
+	}
+	if err := s.checkPaths(env.Protected); err != nil {
+		return s, err
+	}
+	return s, nil
+}
+
+// MetricsWritable reports whether spec's metrics file may be written after
+// Prepare failed: spec validates and none of the paths it writes is a file
+// the run reads (so a failure before any work can still be reported to the
+// monitoring without risking a user's file).
+func MetricsWritable(spec Spec, env Env) bool {
+	if spec.MetricsFile == "" {
+		return false
+	}
+	_, err := checked(spec, env)
+	return err == nil
+}
+
 // Prepare validates spec and does everything a run needs before its first
 // record: refuses output paths that are inputs, loads the matrix,
 // references, map and sites, pre-reads the query headers (so missing gene
 // keys are refused before any output) and chooses the engine.
 func Prepare(ctx context.Context, spec Spec, env Env) (*Plan, error) {
-	s := spec
-	if s.InfileList != "" {
-		more, err := readInfileList(s.InfileList)
-		if err != nil {
-			return nil, err
-		}
-		s.Inputs = append(append([]string{}, s.Inputs...), more...)
-	}
-	if err := s.Validate(); err != nil {
-		return nil, err
-	}
-	if err := s.checkPaths(env.Protected); err != nil {
+	s, err := checked(spec, env)
+	if err != nil {
 		return nil, err
 	}
 	m, err := aligner.LoadMatrix(s.Matrix)

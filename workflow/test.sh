@@ -66,7 +66,7 @@ pass "Nextflow and Snakemake static checks"
 # ---------------------------------------------------------------- Snakemake
 cd "$SM"
 TEST=$SM/.test
-rm -rf "$TEST/results" "$TEST/resume" "$TEST/logs" "$TEST/benchmarks" "$TEST/.snakemake"
+rm -rf "$TEST/results" "$TEST/resume" "$TEST/logs" "$TEST/benchmarks" "$TEST/.snakemake" "$TEST/metrics"
 smk() { snakemake --directory .test --cores 2 "$@"; }
 
 step "snakemake --lint"
@@ -85,7 +85,7 @@ smk -n --config metrics=True metrics_dir=metrics >"$WORK/dry-metrics.log" 2>&1 |
 grep -Eq '^wtalign_align +3 ' "$WORK/dry-metrics.log" || { cat "$WORK/dry-metrics.log"; fail "dry run with metrics does not plan 3 alignments"; }
 [ -d "$TEST/metrics" ] || fail "metrics: true did not create metrics_dir"
 rmdir "$TEST/metrics"
-pass "metrics: true plans the same jobs and creates metrics_dir (the real run needs align --metrics-file)"
+pass "metrics: true plans the same jobs and creates metrics_dir (the killed and retried run below writes one)"
 
 step "real run of .test (3 accessions, one the whole K-12 proteome)"
 smk >"$WORK/run1.log" 2>&1 || { tail -50 "$WORK/run1.log"; fail "real run"; }
@@ -165,10 +165,11 @@ else
     cp "$TEST/results/alignments/${K12}_alignments.json" "$WORK/k12_uninterrupted.json"
     rm -f "$TEST/results/alignments/${K12}_alignments.json" "$TEST/results/manifests/${K12}_manifest.json"
     RESUME_MANIFEST=$TEST/resume/$K12/${K12}_manifest.json
-    # One thread and frequent checkpoints so that the kill lands mid-run.
     # One thread and frequent checkpoints so that the kill lands mid-run;
     # only mtime triggers, so the changed options do not rerun other jobs.
-    printf 'align:\n  threads: 1\n  extra: "--checkpoint-every 100"\n' >"$WORK/kill.yaml"
+    # The rerun also writes batch metrics (config metrics: true).
+    rm -rf "$TEST/metrics"
+    printf 'align:\n  threads: 1\n  extra: "--checkpoint-every 100"\nmetrics: true\nmetrics_dir: metrics\n' >"$WORK/kill.yaml"
     smk --configfile "$WORK/kill.yaml" --rerun-triggers mtime >"$WORK/kill.log" 2>&1 &
     SNAKEMAKE_PID=$!
     killed=
@@ -213,6 +214,24 @@ assert m["counts"]["done"] == m["counts"]["total"] == 4298, m["counts"]
 resumed = [json.loads(l).get("resumed") for l in open(sys.argv[2]) if l.startswith("{") and '"done"' in l]
 assert resumed and resumed[-1] > 0, f"log: resumed = {resumed}"
 print(f"manifest: sessions={m['sessions']}, last session resumed at record {resumed_from}; log: resumed={resumed[-1]}")
+EOF
+    python3 - "$TEST/metrics/wtalign_${K12}.prom" <<'EOF' || fail "metrics file of the resumed run"
+import re, sys
+samples = {}
+for line in open(sys.argv[1]):
+    if line.startswith("#") or not line.strip():
+        continue
+    m = re.fullmatch(r'(\w+)\{([^}]*)\} (\S+)\n?', line)
+    assert m, f"not a sample line: {line!r}"
+    labels = dict(re.findall(r'(\w+)="([^"]*)"', m.group(2)))
+    assert labels["accession"] == "GCF_000005845.2", labels
+    samples[(m.group(1), labels.get("outcome", labels.get("status", "")))] = float(m.group(3))
+assert samples[("wtalign_run_outcome", "success")] == 1, samples
+assert samples[("wtalign_run_exit_code", "")] == 0
+assert samples[("wtalign_run_resumed_records", "")] > 0, "the metrics do not show the resumed records"
+assert sum(v for (n, _), v in samples.items() if n == "wtalign_run_records") == 4298
+assert ("wtalign_last_success_timestamp_seconds", "") in samples
+print("metrics: outcome success, resumed", int(samples[("wtalign_run_resumed_records", "")]), "of 4298 records")
 EOF
     cmp "$WORK/k12_uninterrupted.json" "$TEST/results/alignments/${K12}_alignments.json" \
         || fail "resumed K-12 output differs from the uninterrupted run"

@@ -155,9 +155,18 @@ func runAlign(ctx context.Context, a *app, o *alignOptions, argv []string) (err 
 			bar.set(p.Done)
 		},
 	}
+	prepStart := time.Now()
 	plan, err := pipeline.Prepare(ctx, o.spec, env)
 	if err != nil {
-		return o.cfg.explain(err)
+		err = o.cfg.explain(err)
+		// A run that fails before any work is still a failed run to the
+		// monitoring, when its metrics file is safe to write.
+		if pipeline.MetricsWritable(o.spec, env) {
+			if merr := writeRunMetrics(a, o.spec, nil, err, prepStart); merr != nil {
+				log.Error().Err(merr).Msg("could not write the metrics file")
+			}
+		}
+		return err
 	}
 	s := plan.Spec
 	log.Info().Str("engine", plan.Job.EngineInfo.Name).Str("kernel", plan.Kernel()).Str("assign", plan.Mode()).

@@ -57,6 +57,59 @@ func TestAlignMetricsFile(t *testing.T) {
 	}
 }
 
+// TestAlignMetricsFileEarlyFailure: a run that fails before any work (here
+// a missing query file) still writes its metrics file, outcome failed and
+// exit code 1, without a last-success time; a metrics path that is a file
+// the run reads is refused and that file left as it was.
+func TestAlignMetricsFileEarlyFailure(t *testing.T) {
+	ref := filepath.Join("..", "..", "testdata", "demo", "ref_ecoli_k12_mg1655.faa")
+	dir := t.TempDir()
+	prom := filepath.Join(dir, "ACC2.prom")
+	code, _, stderr := runCLI(t, "align", "-q", "-r", ref, "--metrics-file", prom, "-o", filepath.Join(dir, "ACC2_alignments.json"), filepath.Join(dir, "missing.faa"))
+	if code != exitError || !strings.Contains(stderr, "missing.faa") {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	f, err := os.Open(prom)
+	if err != nil {
+		t.Fatalf("no metrics file for a run that failed before its work: %v", err)
+	}
+	defer f.Close()
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	fams, err := parser.TextToMetricFamilies(f)
+	if err != nil {
+		t.Fatalf("not the text format: %v", err)
+	}
+	failed := -1.0
+	for _, m := range fams["wtalign_run_outcome"].GetMetric() {
+		for _, l := range m.GetLabel() {
+			if l.GetName() == "outcome" && l.GetValue() == "failed" {
+				failed = m.GetGauge().GetValue()
+			}
+		}
+	}
+	exit := fams["wtalign_run_exit_code"].GetMetric()
+	if failed != 1 || len(exit) != 1 || exit[0].GetGauge().GetValue() != exitError || fams["wtalign_last_success_timestamp_seconds"] != nil {
+		t.Errorf("outcome failed = %v, exit code %v, families %v", failed, exit, keys(fams))
+	}
+
+	// The reference named as the metrics file: refused, not overwritten.
+	refCopy := filepath.Join(dir, "ref.prom")
+	want, err := os.ReadFile(ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(refCopy, want, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	q := filepath.Join("..", "..", "testdata", "demo", "variants.faa")
+	if code, _, stderr := runCLI(t, "align", "-q", "-r", refCopy, "--metrics-file", refCopy, "-o", filepath.Join(dir, "o4.json"), q); code != exitUsage {
+		t.Errorf("metrics file = reference: exit %d: %s", code, stderr)
+	}
+	if got, _ := os.ReadFile(refCopy); string(got) != string(want) {
+		t.Error("the reference named as the metrics file was changed")
+	}
+}
+
 func keys[V any](m map[string]V) []string {
 	var out []string
 	for k := range m {
