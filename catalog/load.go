@@ -107,5 +107,6 @@ func clip(s string) string {
 // catalog that states none.
 func baseName(path string) string {
 	b := filepath.Base(path)
-	return strings.TrimSuffix(b, filepath.Ext(b))
+	// A catalog name is one word (report.CatalogLabel).
+	return strings.Join(strings.Fields(strings.TrimSuffix(b, filepath.Ext(b))), "_")
 }

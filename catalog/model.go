@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/wtalign/wtalign/report"
 )
 
 // Kind says what change an entry catalogues.
@@ -178,16 +180,7 @@ type Catalog struct {
 }
 
 // Label names the catalog for people: PointFinder 4.1.0 (escherichia_coli).
-func (c *Catalog) Label() string {
-	s := c.Name
-	if c.Version != "" {
-		s += " " + c.Version
-	}
-	if c.Subset != "" {
-		s += " (" + c.Subset + ")"
-	}
-	return s
-}
+func (c *Catalog) Label() string { return report.CatalogLabel(c.Name, c.Version, c.Subset) }
 
 // Reasons a catalog row is skipped rather than turned into an entry.
 const (

@@ -282,8 +282,10 @@ func MatchSummary(ms []report.CatalogMatch) (classes, drugs, entries string) {
 		}
 		en = append(en, e)
 		if m.Counts {
-			cl = appendNew(cl, m.Classes...)
-			dr = appendNew(dr, m.Drugs...)
+			// Catalogs spell classes differently (PointFinder Quinolone,
+			// AMRFinderPlus QUINOLONE): one class, the first spelling.
+			cl = appendNewFold(cl, m.Classes...)
+			dr = appendNewFold(dr, m.Drugs...)
 		}
 	}
 	return strings.Join(cl, ";"), strings.Join(dr, ";"), strings.Join(en, ";")
@@ -296,6 +298,16 @@ func matchPMIDs(ms []report.CatalogMatch) string {
 		out = appendNew(out, m.PMIDs...)
 	}
 	return strings.Join(out, ";")
+}
+
+// appendNewFold appends the values not yet in list, ignoring case.
+func appendNewFold(list []string, vs ...string) []string {
+	for _, v := range vs {
+		if !slices.ContainsFunc(list, func(x string) bool { return strings.EqualFold(x, v) }) {
+			list = append(list, v)
+		}
+	}
+	return list
 }
 
 func appendNew(list []string, vs ...string) []string {

@@ -82,8 +82,9 @@ func inputName(path string) string {
 }
 
 // catalogsOf names the databases of a row: the catalogs of the call's
-// matches, or, for a novel call, every catalog covering the gene; labels
-// are "name version (subset)".
+// matches, or, for a novel call, every catalog covering the gene (labels
+// as report.CatalogLabel writes them). Versions are ';'-separated in the
+// same order; a catalog without a version leaves its place empty.
 func catalogsOf(labels []string, ms []report.CatalogMatch) (names, versions string) {
 	var ns, vs []string
 	if len(ms) > 0 {
@@ -94,8 +95,7 @@ func catalogsOf(labels []string, ms []report.CatalogMatch) (names, versions stri
 		}
 	} else {
 		for _, l := range labels {
-			name, version, _ := strings.Cut(l, " ")
-			version, _, _ = strings.Cut(version, " ")
+			name, version, _ := report.ParseCatalogLabel(l)
 			if !contains(ns, name) {
 				ns, vs = append(ns, name), append(vs, version)
 			}

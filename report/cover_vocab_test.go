@@ -169,3 +169,24 @@ func TestVocabularyMatchesSchema(t *testing.T) {
 	sameSet("requirements", s.Defs.CatalogMatch.Properties.Requirement.Enum,
 		RequirementMet, RequirementMissing, RequirementUnknown)
 }
+
+// TestCatalogLabel: ParseCatalogLabel takes apart what CatalogLabel
+// writes, with and without version and subset (a missing version once
+// came back as the subset in hAMRonization's database version column).
+func TestCatalogLabel(t *testing.T) {
+	for _, c := range [][4]string{
+		{"PointFinder", "4.1.0", "escherichia_coli", "PointFinder 4.1.0 (escherichia_coli)"},
+		{"AMRFinderPlus", "", "Escherichia", "AMRFinderPlus (Escherichia)"},
+		{"in_house", "2026-01 rc1", "", "in_house 2026-01 rc1"},
+		{"sites", "", "", "sites"},
+		{"x", "v(2)", "", "x v(2)"},
+	} {
+		l := CatalogLabel(c[0], c[1], c[2])
+		if l != c[3] {
+			t.Errorf("CatalogLabel%v = %q", c[:3], l)
+		}
+		if n, v, s := ParseCatalogLabel(l); n != c[0] || v != c[1] || s != c[2] {
+			t.Errorf("ParseCatalogLabel(%q) = %q, %q, %q", l, n, v, s)
+		}
+	}
+}

@@ -1,6 +1,9 @@
 package report
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // The record's vocabulary: every status, flag, mutation type and site
 // state wtalign writes is defined here and nowhere else. doc.go describes
@@ -261,4 +264,32 @@ type Site struct {
 	AfterPrematureStop bool   `json:"after_premature_stop,omitempty"`
 	// Entries names the catalog entries at this position (catalog sites).
 	Entries []string `json:"entries,omitempty"`
+}
+
+// CatalogLabel names a catalog for people and in Record.CataloguedBy:
+// "PointFinder 4.1.0 (escherichia_coli)", "AMRFinderPlus (Escherichia)",
+// "in_house". The name holds no space (catalog names are one word), so
+// ParseCatalogLabel can take the label apart again.
+func CatalogLabel(name, version, subset string) string {
+	s := name
+	if version != "" {
+		s += " " + version
+	}
+	if subset != "" {
+		s += " (" + subset + ")"
+	}
+	return s
+}
+
+// ParseCatalogLabel is the inverse of CatalogLabel: the first word is the
+// name, a last part in parentheses the subset, what lies between the
+// version.
+func ParseCatalogLabel(label string) (name, version, subset string) {
+	name, rest, _ := strings.Cut(label, " ")
+	if strings.HasSuffix(rest, ")") {
+		if i := strings.LastIndex(rest, "("); i >= 0 && (i == 0 || rest[i-1] == ' ') {
+			rest, subset = strings.TrimSuffix(rest[:i], " "), rest[i+1:len(rest)-1]
+		}
+	}
+	return name, rest, subset
 }
