@@ -97,6 +97,7 @@ type runState struct {
 	schema   string
 	firstAt  string // where params were first seen
 	manifest *manifest.Manifest
+	elapsed  float64 // the manifest's wall time, unrounded: rates divide by it
 }
 
 // Analyze reads the outputs at paths (files, their manifests, or
@@ -184,9 +185,9 @@ func readRun(ctx context.Context, path string, namer accessionNamer) (*runState,
 	}
 	rs.markHomologs()
 	rs.Engine = strings.Join(sortedKeys(rs.engines), ", ")
-	if rs.ElapsedSeconds > 0 {
-		rs.RecordsPerSecond = round2(float64(rs.Records) / rs.ElapsedSeconds)
-		rs.CellsPerSecond = math.Round(float64(rs.Cells) / rs.ElapsedSeconds)
+	if rs.elapsed > 0 { // the manifest's time, not the rounded one shown
+		rs.RecordsPerSecond = round2(float64(rs.Records) / rs.elapsed)
+		rs.CellsPerSecond = math.Round(float64(rs.Cells) / rs.elapsed)
 	}
 	return rs, nil
 }
@@ -198,7 +199,8 @@ func (rs *runState) readManifest(path string, m *manifest.Manifest) {
 	}
 	ref := FileRef(m.Reference)
 	rs.Reference = &ref
-	rs.ElapsedSeconds = round2(m.Timings.ElapsedSeconds)
+	rs.elapsed = m.Timings.ElapsedSeconds
+	rs.ElapsedSeconds = round2(rs.elapsed)
 	rs.Sessions = m.Sessions
 	rs.Resumed = m.Sessions > 1
 	// Resources: every object of the manifest holding peak_rss_bytes or
@@ -325,13 +327,13 @@ func (rs *runState) add(r *verify.Rec, rec *record) error {
 		if m.AfterPrematureStop {
 			continue // calls after a premature stop are not counted
 		}
-		v, drugs := m.annotation()
+		v, drugs := annotation(m)
 		name := m.Name
 		if name == "" {
 			name = gene + "_" + m.Short
 		}
 		h.calls = append(h.calls, call{short: m.Short, name: name, hgvs: m.HGVS, typ: m.Type, start: m.RefStart, end: m.RefEnd,
-			verdict: v, drugs: drugs, novel: m.Type != "ambiguous" && v != "known"})
+			verdict: v, drugs: drugs, novel: m.Type != report.TypeAmbiguous && v != report.VerdictKnown})
 	}
 	rs.hits = append(rs.hits, h)
 	return nil

@@ -27,6 +27,7 @@ func build(runs []*runState, rules Rules) *Report {
 	ov.Outputs, ov.Accessions = len(runs), len(runs)
 	ov.Status, ov.FailureReasons = map[string]int{}, map[string]int{}
 	engines, assign, refs, inputs := map[string]bool{}, map[string]bool{}, map[string]FileRef{}, map[string]bool{}
+	elapsed, timedRecords := 0.0, 0 // over the runs with a manifest, unrounded
 	genes := map[string]*geneState{}
 	for _, rs := range runs {
 		ov.Records += rs.Records
@@ -59,7 +60,8 @@ func build(runs []*runState, rules Rules) *Report {
 				p := &ov.Parameters
 				p.MinIdentity, p.MinRefCoverage, p.MinScore, p.CompleteProteins = cfg.MinIdentity, cfg.MinRefCoverage, cfg.MinScore, cfg.CompleteProteins
 			}
-			ov.ElapsedSeconds += rs.ElapsedSeconds
+			elapsed += rs.elapsed
+			timedRecords += rs.Records
 		}
 		if ov.SchemaVersion == "" {
 			ov.SchemaVersion = rs.schema
@@ -103,9 +105,9 @@ func build(runs []*runState, rules Rules) *Report {
 		ov.References = []FileRef{}
 	}
 	ov.InputFiles = len(inputs)
-	ov.ElapsedSeconds = round2(ov.ElapsedSeconds)
-	if ov.ElapsedSeconds > 0 {
-		ov.RecordsPerSecond = round2(float64(ov.Records) / ov.ElapsedSeconds)
+	ov.ElapsedSeconds = round2(elapsed)
+	if elapsed > 0 {
+		ov.RecordsPerSecond = round2(float64(timedRecords) / elapsed)
 	}
 
 	// Per gene: distributions, then the outlier rules against them.
@@ -170,6 +172,8 @@ func build(runs []*runState, rules Rules) *Report {
 					rep.Catalog.NovelAtKnownSite++
 				case "novel":
 					rep.Catalog.Novel++
+				case "ambiguous":
+					rep.Catalog.Ambiguous++
 				default:
 					rep.Catalog.Unannotated++
 				}
@@ -181,7 +185,7 @@ func build(runs []*runState, rules Rules) *Report {
 		rep.Runs = append(rep.Runs, rs.Run)
 	}
 	c := &rep.Catalog
-	c.Present = c.Known+c.NovelAtKnownSite+c.Novel > 0
+	c.Present = c.Known+c.NovelAtKnownSite+c.Novel+c.Ambiguous > 0
 	for _, k := range sortedKeys(known) {
 		rep.Catalog.KnownMutations = append(rep.Catalog.KnownMutations, *known[k])
 	}
@@ -367,11 +371,16 @@ func mutationFrequencies(g *geneState, accessions int) []Mutation {
 		accs map[string]bool
 	}
 	by := map[string]*agg{}
+	atPos := map[int]map[string]bool{} // ref_start -> accessions with any change there
 	for _, h := range g.hits {
 		if len(h.reasons) > 0 {
 			continue
 		}
 		for _, c := range h.calls {
+			if atPos[c.start] == nil {
+				atPos[c.start] = map[string]bool{}
+			}
+			atPos[c.start][h.run.Accession] = true
 			a := by[c.short]
 			if a == nil {
 				a = &agg{m: Mutation{Short: c.short, Name: c.name, HGVS: c.hgvs, Type: c.typ, RefStart: c.start, RefEnd: c.end, Verdict: c.verdict, Drugs: []string{}}, accs: map[string]bool{}}
@@ -388,6 +397,7 @@ func mutationFrequencies(g *geneState, accessions int) []Mutation {
 	out := make([]Mutation, 0, len(by))
 	for _, a := range by {
 		a.m.Accessions = len(a.accs)
+		a.m.PositionAccessions = len(atPos[a.m.RefStart])
 		if accessions > 0 {
 			a.m.Frequency = round4(float64(a.m.Accessions) / float64(accessions))
 		}
@@ -407,7 +417,7 @@ func (r Rules) resources(runs []*runState) []ResourceOutlier {
 	out := []ResourceOutlier{}
 	var rates, rss []float64
 	for _, rs := range runs {
-		if rs.RecordsPerSecond > 0 && rs.ElapsedSeconds >= r.MinRunSeconds {
+		if rs.RecordsPerSecond > 0 && rs.elapsed >= r.MinRunSeconds {
 			rates = append(rates, rs.RecordsPerSecond)
 		}
 		if rs.PeakRSSBytes != nil {
@@ -417,7 +427,7 @@ func (r Rules) resources(runs []*runState) []ResourceOutlier {
 	if len(rates) >= r.MinCohort {
 		med := dist(rates).Median
 		for _, rs := range runs {
-			if rs.RecordsPerSecond > 0 && rs.ElapsedSeconds >= r.MinRunSeconds && rs.RecordsPerSecond*r.SlowFactor < med {
+			if rs.RecordsPerSecond > 0 && rs.elapsed >= r.MinRunSeconds && rs.RecordsPerSecond*r.SlowFactor < med {
 				out = append(out, ResourceOutlier{Accession: rs.Accession, Output: rs.Output, Rule: "slow", Value: rs.RecordsPerSecond, Median: med,
 					Text: fmt.Sprintf("%.3g records/s, under 1/%g of the median %.3g records/s of %d runs of at least %gs", rs.RecordsPerSecond, r.SlowFactor, med, len(rates), r.MinRunSeconds)})
 			}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/wtalign/wtalign/cohort"
 	"github.com/wtalign/wtalign/output"
+	"github.com/wtalign/wtalign/report"
 	"github.com/wtalign/wtalign/verify"
 )
 
@@ -113,9 +114,10 @@ func (n accessionNamer) name(path string) (string, error) {
 	return acc, nil
 }
 
-// record is the part of a wtalign record the report reads. Annotation
-// fields are decoded loosely (any) so that records with or without
-// catalog annotations, in any of the layouts docs/report.md lists, load.
+// record is the part of a wtalign record the report reads. Mutations
+// are the record's own type (report.Mutation: the verdict and the list of
+// catalog matches of package report); the record-level catalog and regions
+// fields are decoded loosely (any), see regions.
 type record struct {
 	SchemaVersion string `json:"schema_version"`
 	InputFile     string `json:"input_file"`
@@ -146,60 +148,35 @@ type record struct {
 		QueryEnd                     int     `json:"query_end"`
 		AlignedQuery                 string  `json:"aligned_query"`
 	} `json:"alignment"`
-	Status    *string    `json:"status"`
-	Flags     []string   `json:"flags"`
-	CopyIndex int        `json:"copy_index"`
-	Mutations []mutation `json:"mutations"`
-	Error     string     `json:"error"`
-	Catalog   any        `json:"catalog"`
-	Regions   any        `json:"regions"`
+	Status    *string           `json:"status"`
+	Flags     []string          `json:"flags"`
+	CopyIndex int               `json:"copy_index"`
+	Mutations []report.Mutation `json:"mutations"`
+	Error     string            `json:"error"`
+	Catalog   any               `json:"catalog"`
+	Regions   any               `json:"regions"`
 }
 
-type mutation struct {
-	Type               string `json:"type"`
-	RefStart           int    `json:"ref_start"`
-	RefEnd             int    `json:"ref_end"`
-	Short              string `json:"short"`
-	HGVS               string `json:"hgvs_p"`
-	Name               string `json:"name"`
-	AfterPrematureStop bool   `json:"after_premature_stop"`
-	Verdict            any    `json:"verdict"`
-	DrugClasses        any    `json:"drug_classes"`
-	DrugClass          any    `json:"drug_class"`
-	Catalog            any    `json:"catalog"`
-}
-
-// annotation reads a call's catalog verdict and drug classes from any of
-// the layouts: verdict / drug_classes (or drug_class) on the call, or the
-// same keys inside a "catalog" object on the call.
-func (m *mutation) annotation() (verdict string, drugs []string) {
-	verdict = str(m.Verdict)
-	drugs = strs(m.DrugClasses)
-	if drugs == nil {
-		drugs = strs(m.DrugClass)
+// annotation is what the catalogs say of a call, as align --catalog
+// writes it: the verdict (report.Verdict*; any other value is
+// unannotated) and the drug classes of the matches that count toward
+// resistance, as the tsv output lists them (output.MatchSummary: a match
+// whose required co-mutation is missing names no class).
+func annotation(m *report.Mutation) (verdict string, drugs []string) {
+	switch m.Verdict {
+	case report.VerdictKnown, report.VerdictNovelAtKnownSite, report.VerdictNovel, report.VerdictAmbiguous:
+		verdict = m.Verdict
 	}
-	if c, ok := m.Catalog.(map[string]any); ok {
-		if verdict == "" {
-			verdict = str(c["verdict"])
-		}
-		if drugs == nil {
-			drugs = strs(c["drug_classes"])
-		}
-		if drugs == nil {
-			drugs = strs(c["drug_class"])
-		}
-	}
-	switch verdict {
-	case "known", "novel_at_known_site", "novel":
-	default:
-		verdict = "" // not a verdict this report knows: unannotated
+	if classes, _, _ := output.MatchSummary(m.Catalog); classes != "" {
+		drugs = strings.Split(classes, ";")
 	}
 	return verdict, drugs
 }
 
 // regions reads catalogued regions of the record's reference: a
 // "regions" list on the record or in its "catalog" object, each with
-// name, start and end.
+// name, start and end. report.Record has neither field: no wtalign stage
+// writes regions, so they come only from a lab's own post-processing.
 func (r *record) regions() []Region {
 	lists := []any{r.Regions}
 	if c, ok := r.Catalog.(map[string]any); ok {
@@ -223,30 +200,6 @@ func (r *record) regions() []Region {
 func str(v any) string {
 	s, _ := v.(string)
 	return s
-}
-
-// strs reads a string or a list of strings (a comma- or semicolon-
-// separated string is split).
-func strs(v any) []string {
-	switch x := v.(type) {
-	case string:
-		var out []string
-		for _, p := range strings.FieldsFunc(x, func(r rune) bool { return r == ',' || r == ';' }) {
-			if p = strings.TrimSpace(p); p != "" {
-				out = append(out, p)
-			}
-		}
-		return out
-	case []any:
-		var out []string
-		for _, e := range x {
-			if s, ok := e.(string); ok && s != "" {
-				out = append(out, s)
-			}
-		}
-		return out
-	}
-	return nil
 }
 
 // decode reads one record, refusing JSON that is not a wtalign record.

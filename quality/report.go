@@ -198,17 +198,26 @@ type Point struct {
 
 // Mutation is one change of a gene and its frequency in the cohort.
 type Mutation struct {
-	Short      string   `json:"short"`
-	Name       string   `json:"name"` // gene_short
-	HGVS       string   `json:"hgvs_p"`
-	Type       string   `json:"type"`
-	RefStart   int      `json:"ref_start"`
-	RefEnd     int      `json:"ref_end"`
-	Accessions int      `json:"accessions"`
-	Records    int      `json:"records"`
-	Frequency  float64  `json:"frequency"` // accessions / the gene's accessions
-	Verdict    string   `json:"verdict"`   // known, novel_at_known_site, novel, or "" without catalog
-	Drugs      []string `json:"drug_classes"`
+	Short      string  `json:"short"`
+	Name       string  `json:"name"` // gene_short
+	HGVS       string  `json:"hgvs_p"`
+	Type       string  `json:"type"`
+	RefStart   int     `json:"ref_start"`
+	RefEnd     int     `json:"ref_end"`
+	Accessions int     `json:"accessions"`
+	Records    int     `json:"records"`
+	Frequency  float64 `json:"frequency"` // accessions / the gene's accessions
+	// PositionAccessions counts the accessions with any change at
+	// RefStart, this one or another (S83L and S83A in one accession count
+	// once): the height of the position's lollipop stem.
+	PositionAccessions int `json:"position_accessions"`
+	// Verdict is the catalogs' (report.Verdict*): known,
+	// novel_at_known_site, novel, ambiguous (an ambiguity code such as
+	// S83X, neither shown nor ruled out), or "" without a catalog.
+	Verdict string `json:"verdict"`
+	// Drugs are the drug classes of the catalog matches that count toward
+	// resistance (as the tsv output's drug_classes), over the records.
+	Drugs []string `json:"drug_classes"`
 }
 
 // Region is a catalogued region of a reference.
@@ -282,6 +291,7 @@ type Catalog struct {
 	Known            int  `json:"known"`
 	NovelAtKnownSite int  `json:"novel_at_known_site"`
 	Novel            int  `json:"novel"`
+	Ambiguous        int  `json:"ambiguous"` // ambiguity codes at catalogued genes (S83X)
 	Unannotated      int  `json:"unannotated"`
 	// KnownMutations: each known change and how many accessions carry
 	// it, by gene then position.

@@ -54,6 +54,45 @@ func Cohort(t testing.TB, dir string, args []string, fastas ...string) []string 
 	return outs
 }
 
+// demoCatalogs are the catalog flags of `make demo` (the Makefile's
+// $(CATALOGS), paths relative to the repository root; a test keeps the two
+// equal).
+var demoCatalogs = []string{
+	"--catalog", "testdata/catalogs/pointfinder_db/escherichia_coli",
+	"--catalog", "testdata/catalogs/amrfinder_format/AMRProt-mutation.sample.tsv",
+	"--gene-alias", "pmrB=basS",
+}
+
+// DemoCatalogs are the align flags of `make demo` that annotate calls
+// with the shipped catalogs, with absolute paths.
+func DemoCatalogs(t testing.TB) []string {
+	t.Helper()
+	out := make([]string, len(demoCatalogs))
+	for i, a := range demoCatalogs {
+		if i > 0 && demoCatalogs[i-1] == "--catalog" {
+			a = Path(t, a)
+		}
+		out[i] = a
+	}
+	return out
+}
+
+// Demo aligns the demo cohort into dir as `make demo` does: the example
+// variants (by gene name) and the whole K-12 proteome (a scan: --assign
+// best, chosen by the IDs), both against the K-12 wild types with the
+// demo's catalogs. It returns dir/variants_alignments.json and
+// dir/GCF_000005845.2_alignments.json, each with its manifest. The scan
+// takes about 2 s.
+func Demo(t testing.TB, dir string) []string {
+	t.Helper()
+	args := append([]string{"-r", Path(t, "testdata/demo/ref_ecoli_k12_mg1655.faa")}, DemoCatalogs(t)...)
+	outs := []string{filepath.Join(dir, "variants_alignments.json"), filepath.Join(dir, "GCF_000005845.2_alignments.json")}
+	for i, in := range []string{"testdata/demo/variants.faa", "testdata/proteomes/GCF_000005845.2_proteins.faa"} {
+		Align(t, append(append([]string{}, args...), "-o", outs[i], Path(t, in))...)
+	}
+	return outs
+}
+
 // Root is the repository root (the directory holding go.mod).
 func Root(t testing.TB) string {
 	t.Helper()
