@@ -21,6 +21,7 @@ import (
 
 	"github.com/wtalign/wtalign/manifest"
 	"github.com/wtalign/wtalign/quality"
+	"github.com/wtalign/wtalign/report"
 )
 
 // Options configure the page.
@@ -73,6 +74,7 @@ var page = template.Must(template.New("page").Funcs(template.FuncMap{
 		}
 		return strconv.FormatFloat(*x, 'f', 1, 64)
 	},
+	"verdictNote": verdictNote,
 	"short": func(s string) string {
 		if len(s) > 12 {
 			return s[:12]
@@ -103,6 +105,21 @@ func WriteFile(path string, r *quality.Report, opt Options) error {
 		return fmt.Errorf("htmlreport: %w", err)
 	}
 	return nil
+}
+
+// verdictNote says what a catalog verdict (report.Verdict*) means.
+func verdictNote(v string) string {
+	switch v {
+	case report.VerdictKnown:
+		return "the catalog lists this exact change"
+	case report.VerdictNovelAtKnownSite:
+		return "another change at a catalogued position"
+	case report.VerdictNovel:
+		return "a catalogued gene, but nowhere in its catalog"
+	case report.VerdictAmbiguous:
+		return "an ambiguity code (such as S83X): the residue is unknown, so a catalogued change is neither shown nor ruled out"
+	}
+	return "no catalog covers this gene (or no catalog was used)"
 }
 
 type cut[T any] struct {

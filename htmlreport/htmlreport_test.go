@@ -20,9 +20,10 @@ import (
 
 func TestMain(m *testing.M) { verifytest.Main(m) }
 
-// annotatedCohort aligns testdata/quality (clean and planted) and adds
-// catalog annotations the way the catalog stage will: D87N and S83A
-// known for fluoroquinolones, and the GyrA QRDR (67-106) as a region.
+// annotatedCohort aligns testdata/quality (clean and planted) with the
+// demo's catalogs (PointFinder knows D87N and S83A of GyrA, among
+// others) and adds the GyrA QRDR (67-106) as a record-level region, which
+// no wtalign stage writes.
 func annotatedCohort(t *testing.T) []string {
 	t.Helper()
 	dir := t.TempDir()
@@ -34,17 +35,13 @@ func annotatedCohort(t *testing.T) []string {
 			fastas = append(fastas, filepath.Join("testdata/quality", sub, filepath.Base(p)))
 		}
 	}
-	outs := verifytest.Cohort(t, dir, nil, fastas...)
+	outs := verifytest.Cohort(t, dir, verifytest.DemoCatalogs(t), fastas...)
 	for _, o := range outs {
 		data, err := os.ReadFile(o)
 		if err != nil {
 			t.Fatal(err)
 		}
-		s := string(data)
-		for _, known := range []string{"D87N", "S83A"} {
-			s = strings.ReplaceAll(s, `"short":"`+known+`",`, `"short":"`+known+`","catalog":{"verdict":"known","drug_classes":["fluoroquinolone"]},`)
-		}
-		s = strings.ReplaceAll(s, `"reference":{"id":"ecoli_k12|gyrA|`, `"catalog":{"regions":[{"name":"QRDR","start":67,"end":106}]},"reference":{"id":"ecoli_k12|gyrA|`)
+		s := strings.ReplaceAll(string(data), `"reference":{"id":"ecoli_k12|gyrA|`, `"catalog":{"regions":[{"name":"QRDR","start":67,"end":106}]},"reference":{"id":"ecoli_k12|gyrA|`)
 		if err := os.WriteFile(o, []byte(s), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -171,18 +168,87 @@ document.body.setAttribute("data-first", document.querySelector("#outlier-table 
 		t.Errorf("sorting by identity did not put the paralog (33%%) first: %s", firstMatch(dom, `data-first="[^"]*"`))
 	}
 
-	shot := filepath.Join(dir, "report.png")
-	headless(t, bin, page, "--screenshot="+shot, "--window-size=1280,5200", "--hide-scrollbars")
+	screenshot(t, bin, page, "quality-cohort", 5200)
+}
+
+// screenshot takes a full-page screenshot of page as NAME.png, beside a
+// copy of the page, in $WTALIGN_SCREENSHOT_DIR when set (to keep and look
+// at them) or else in the test's temporary directory, and logs the path.
+func screenshot(t *testing.T, bin, page, name string, height int) {
+	t.Helper()
+	dir := os.Getenv("WTALIGN_SCREENSHOT_DIR")
+	if dir == "" {
+		dir = t.TempDir()
+	} else if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	shot := filepath.Join(dir, name+".png")
+	_, stderr := headless(t, bin, page, "--screenshot="+shot, fmt.Sprintf("--window-size=1280,%d", height), "--hide-scrollbars")
+	for _, l := range consoleLine.FindAllString(stderr, -1) {
+		t.Errorf("console message while taking the screenshot: %s", l)
+	}
 	st, err := os.Stat(shot)
 	if err != nil || st.Size() < 50_000 {
 		t.Fatalf("screenshot %s: %v (%d bytes)", shot, err, sizeOf(st))
 	}
-	t.Logf("screenshot: %s", shot)
-	if keep := os.Getenv("WTALIGN_TEST_SCREENSHOT"); keep != "" { // to look at it
-		data, _ := os.ReadFile(shot)
-		os.WriteFile(keep, data, 0o644)
-		os.WriteFile(strings.TrimSuffix(keep, ".png")+".html", html, 0o644)
+	html, err := os.ReadFile(page)
+	if err == nil {
+		err = os.WriteFile(filepath.Join(dir, name+".html"), html, 0o644)
 	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot: %s", shot)
+}
+
+// TestDemoReportInChromium renders the report of the demo cohort (the
+// shipped example variants and K-12 proteome, aligned as `make demo`
+// does) in headless Chromium: no console message, the calls carry their
+// drug classes and verdicts, GyrA 83 stands at one accession, and a
+// screenshot is kept.
+func TestDemoReportInChromium(t *testing.T) {
+	bin := chromium(t)
+	rep, err := quality.Analyze(context.Background(), verifytest.Demo(t, t.TempDir()), quality.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := filepath.Join(t.TempDir(), "report.html")
+	if err := htmlreport.WriteFile(page, rep, htmlreport.Options{ToolVersion: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	dom, stderr := headless(t, bin, page, "--dump-dom")
+	for _, l := range consoleLine.FindAllString(stderr, -1) {
+		t.Errorf("console message: %s", l)
+	}
+	if !strings.Contains(dom, `data-js="ready"`) {
+		t.Error("the page's script did not finish (no data-js=\"ready\" on body)")
+	}
+	if m := regexp.MustCompile(`<pre id="js-errors"[^>]*>([^<]*)</pre>`).FindStringSubmatch(dom); m == nil || m[1] != "" {
+		t.Errorf("script errors on the page: %v", m)
+	}
+	calls := section(t, dom, `id="call-table"`, "</table>")
+	for _, c := range []struct{ gene, change, verdict, drugs string }{
+		{"gyrA", "S83L", "known", "Quinolone"}, {"gyrA", "D87N", "known", "Quinolone"}, {"basS", "C84R", "known", "COLISTIN"},
+		{"nfsA", "K141*", "known", "NITROFURAN"}, {"gyrA", "S83X", "ambiguous", ""},
+	} {
+		row := firstMatch(calls, `<tr><td>`+c.gene+`</td><td>`+regexp.QuoteMeta(c.change)+`</td>.*?</tr>`)
+		if want := ">" + c.verdict + "</td><td>" + c.drugs + "</td></tr>"; !strings.HasSuffix(row, want) {
+			t.Errorf("calls table: %s %s is %q, want it to end %q", c.gene, c.change, row, want)
+		}
+	}
+	if !strings.Contains(dom, "position 83: 1 accession, 3 changes: S83A (1), S83L (1), S83X (1)") {
+		t.Error("the GyrA lollipop does not draw position 83 as one accession with three changes")
+	}
+	if strings.Contains(dom, `class="region"`) {
+		t.Error("a region is drawn, but the demo's records name none")
+	}
+	heat := section(t, dom, `class="plot plot-heatmap"`, "</svg>")
+	for _, k := range []string{"basS_C84R", "gyrA_S83L", "nfsA_K141*"} {
+		if !strings.Contains(heat, ">"+k+"<") {
+			t.Errorf("the heatmap has no column %s", k)
+		}
+	}
+	screenshot(t, bin, page, "demo", 4200)
 }
 
 func sizeOf(st os.FileInfo) int64 {
@@ -226,7 +292,7 @@ func bigReport() *quality.Report {
 				v = "known"
 			}
 			gene.Mutations = append(gene.Mutations, quality.Mutation{Short: fmt.Sprintf("S%dL", 10+7*m), Name: fmt.Sprintf("gene%02d_S%dL", g, 10+7*m),
-				HGVS: "p.Ser10Leu", Type: "substitution", RefStart: 10 + 7*m, RefEnd: 10 + 7*m, Accessions: 1 + (m*37)%nAcc, Frequency: 0.1, Verdict: v})
+				HGVS: "p.Ser10Leu", Type: "substitution", RefStart: 10 + 7*m, RefEnd: 10 + 7*m, Accessions: 1 + (m*37)%nAcc, PositionAccessions: 1 + (m*37)%nAcc, Frequency: 0.1, Verdict: v})
 		}
 		r.Genes = append(r.Genes, gene)
 	}

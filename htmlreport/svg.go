@@ -272,8 +272,9 @@ func reasonsText(o quality.Outlier) string {
 }
 
 // lollipop draws one gene's changes along its reference: a stem per
-// position, as tall as the accessions carrying a change there, labelled
-// for the most frequent ones, with catalogued regions shaded.
+// position, as tall as the distinct accessions carrying a change there
+// (S83L and S83A in one accession count once), labelled for the most
+// frequent ones, with catalogued regions shaded.
 func lollipop(g quality.Gene, maxLabels int) string {
 	const w, h, ml, mr, mt, mb = 1100, 230, 44, 20, 70, 40
 	L := float64(max(g.ReferenceLength, 1))
@@ -290,7 +291,7 @@ func lollipop(g quality.Gene, maxLabels int) string {
 			st = &site{pos: m.RefStart}
 			sites[m.RefStart] = st
 		}
-		st.accs += m.Accessions
+		st.accs = m.PositionAccessions // the same for every change at the position
 		st.names = append(st.names, fmt.Sprintf("%s (%d)", m.Short, m.Accessions))
 		st.known = st.known || m.Verdict == "known"
 	}
@@ -333,7 +334,8 @@ func lollipop(g quality.Gene, maxLabels int) string {
 			class = "lp known"
 		}
 		s.line(x, h-mb, x, y, "stem")
-		s.raw(`<circle cx="%s" cy="%s" r="4" class="%s"><title>position %d: %s</title></circle>`, f(x), f(y), class, st.pos, esc(strings.Join(st.names, ", ")))
+		s.raw(`<circle cx="%s" cy="%s" r="4" class="%s"><title>position %d: %s, %s: %s</title></circle>`, f(x), f(y), class, st.pos,
+			plural(st.accs, "accession"), plural(len(st.names), "change"), esc(strings.Join(st.names, ", ")))
 	}
 	for _, st := range list {
 		if !label[st] {
@@ -341,6 +343,9 @@ func lollipop(g quality.Gene, maxLabels int) string {
 		}
 		x, y := px(st.pos), py(st.accs)
 		text := strings.SplitN(st.names[0], " ", 2)[0]
+		if len(st.names) > 1 {
+			text += fmt.Sprintf(" +%d", len(st.names)-1)
+		}
 		tw := 6.2 * float64(len(text))
 		for level := 0; level < 6; level++ {
 			ty := y - 8 - 11*float64(level)
@@ -362,6 +367,14 @@ func lollipop(g quality.Gene, maxLabels int) string {
 		}
 	}
 	return s.String()
+}
+
+// plural is "1 accession", "3 accessions".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
 }
 
 func posTicks(n int) []int {

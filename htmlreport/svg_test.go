@@ -1,6 +1,7 @@
 package htmlreport
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
@@ -31,5 +32,40 @@ func TestSVGEscapesData(t *testing.T) {
 		if !strings.Contains(svg, "&lt;script&gt;") {
 			t.Errorf("%s chart does not show the name at all:\n%s", name, svg)
 		}
+	}
+}
+
+// TestLollipopCountsAccessionsPerPosition: a stem is as tall as the
+// accessions with a change at its position, not the sum over the changes
+// there. GyrA 83 of the demo: S83A, S83L and S83X, all in one accession
+// of two; D87N in both.
+func TestLollipopCountsAccessionsPerPosition(t *testing.T) {
+	g := quality.Gene{Gene: "gyrA", ReferenceID: "ecoli_k12|gyrA|NP_416734.1", ReferenceLength: 875, Accessions: 2, Records: 2,
+		Mutations: []quality.Mutation{
+			{Short: "S83A", RefStart: 83, Accessions: 1, PositionAccessions: 1, Verdict: "known"},
+			{Short: "S83L", RefStart: 83, Accessions: 1, PositionAccessions: 1, Verdict: "known"},
+			{Short: "S83X", RefStart: 83, Accessions: 1, PositionAccessions: 1, Verdict: "ambiguous"},
+			{Short: "D87N", RefStart: 87, Accessions: 2, PositionAccessions: 2, Verdict: "known"},
+		}}
+	svg := lollipop(g, 14)
+	heads := regexp.MustCompile(`<circle cx="[^"]*" cy="([^"]*)" r="4" class="lp[^"]*"><title>([^<]*)</title>`).FindAllStringSubmatch(svg, -1)
+	if len(heads) != 2 {
+		t.Fatalf("%d heads, want 2:\n%s", len(heads), svg)
+	}
+	// py(a) = h - mb - a/maxA*(h-mt-mb) with h 230, mt 70, mb 40.
+	if heads[0][1] != "130" || heads[1][1] != "70" {
+		t.Errorf("heads at y %s (83) and %s (87), want 130 (1 of 2 accessions) and 70 (2 of 2)", heads[0][1], heads[1][1])
+	}
+	if want := "position 83: 1 accession, 3 changes: S83A (1), S83L (1), S83X (1)"; heads[0][2] != want {
+		t.Errorf("tooltip %q, want %q", heads[0][2], want)
+	}
+	if want := "position 87: 2 accessions, 1 change: D87N (2)"; heads[1][2] != want {
+		t.Errorf("tooltip %q, want %q", heads[1][2], want)
+	}
+	if !strings.Contains(svg, `class="ax">2</text>`) || strings.Contains(svg, `class="ax">3</text>`) {
+		t.Error("the axis does not top out at 2 accessions")
+	}
+	if !strings.Contains(svg, `class="lpl">S83A +2</text>`) {
+		t.Errorf("position 83 is not labelled as S83A and 2 more:\n%s", svg)
 	}
 }
