@@ -62,6 +62,12 @@ func newReportCommand(a *app) *cobra.Command {
 			if o.Out == "" && o.JSONOut == "" && o.MultiQC == "" {
 				return usagef("report needs -o REPORT.html, --json-out FILE or --multiqc DIR")
 			}
+			if o.AccessionFrom == cohort.FromInput {
+				return usagef("--accession-from %s: a report has one accession per output; use %s or %s", cohort.FromInput, cohort.FromFilename, cohort.FromStem)
+			}
+			if _, err := cohort.NewAccessionRule(o.AccessionFrom, o.AccessionRegex); err != nil {
+				return usageError{err}
+			}
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error { return runReport(cmd.Context(), a, o, args) },
