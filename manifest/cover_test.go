@@ -112,14 +112,14 @@ func TestWriteFileAtomicErrors(t *testing.T) {
 	if err := sample(t).Save(missing); err == nil || !strings.HasPrefix(err.Error(), "manifest: writing "+missing) {
 		t.Errorf("Save into a missing directory: %v", err)
 	}
-	// The target is a non-empty directory: the rename fails.
+	// The target is a directory: refused before a temporary file exists.
 	target := filepath.Join(dir, "taken")
 	if err := os.MkdirAll(filepath.Join(target, "x"), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	err := WriteFileAtomic(target, []byte("new"))
-	if err == nil || !strings.HasPrefix(err.Error(), "renaming "+filepath.Join(dir, ".taken.tmp-")) {
-		t.Errorf("rename over a directory: %v", err)
+	if err == nil || err.Error() != "writing "+target+": it is a directory" {
+		t.Errorf("write over a directory: %v", err)
 	}
 	ents, _ := os.ReadDir(dir)
 	for _, e := range ents {

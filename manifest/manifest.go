@@ -355,8 +355,17 @@ func (m *Manifest) Save(path string) error {
 }
 
 // WriteFileAtomic replaces path with data so that a crash leaves either the
-// old or the new content. Errors name the file (e.g. a full disk).
+// old or the new content. Errors name the file (e.g. a full disk). A path
+// that is a device or a pipe (/dev/null, /dev/stdout, a named pipe) is
+// written to as a stream: a rename would replace the device itself (as
+// root, /dev/null would become a regular file).
 func WriteFileAtomic(path string, data []byte) (err error) {
+	if fi, serr := os.Stat(path); serr == nil && !fi.Mode().IsRegular() {
+		if fi.IsDir() {
+			return fmt.Errorf("writing %s: it is a directory", path)
+		}
+		return writeStream(path, data)
+	}
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
@@ -390,4 +399,20 @@ func WriteFileAtomic(path string, data []byte) (err error) {
 	}
 	Crashpoint("manifest-renamed")
 	return SyncDir(dir)
+}
+
+// writeStream writes data to an existing device or pipe.
+func writeStream(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY, 0) // #nosec G304 -- the device or pipe the caller names; nothing is created
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close() // #nosec G104 -- error path: the write error is the one returned
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("closing %s: %w", path, err)
+	}
+	return nil
 }
