@@ -15,7 +15,7 @@ import (
 // Assignment modes.
 const (
 	AssignAuto = "auto" // name when the first query carries a gene key, else best
-	AssignName = "name" // the reference with the query's gene key
+	AssignName = "name" // the reference with the query's gene key (the best-scoring of several)
 	AssignMap  = "map"  // a query_id<TAB>reference_id table
 	AssignBest = "best" // every reference; keep the best score
 )
@@ -24,7 +24,7 @@ const (
 type Assigner struct {
 	Mode  string
 	refs  []*Ref
-	byKey map[string]*Ref
+	byKey map[string][]*Ref // lower-case gene key -> its wild types, in reference file order
 	byID  map[string]*Ref
 	qmap  map[string]*Ref // map mode: query ID -> reference
 	keyRe *regexp.Regexp
@@ -32,15 +32,13 @@ type Assigner struct {
 
 // NewAssigner prepares assignment in mode (auto must be resolved first).
 func NewAssigner(mode string, refs []*Ref, keyRe *regexp.Regexp, mapFile string) (*Assigner, error) {
-	a := &Assigner{Mode: mode, refs: refs, keyRe: keyRe, byKey: map[string]*Ref{}, byID: map[string]*Ref{}}
+	a := &Assigner{Mode: mode, refs: refs, keyRe: keyRe, byKey: map[string][]*Ref{}, byID: map[string]*Ref{}}
 	for _, r := range refs {
+		// A gene with several wild types (alleles, such as PointFinder's
+		// Campylobacter gyrA and gyrA_2) is one key with several
+		// references: its queries go to the best-scoring one.
 		k := strings.ToLower(r.Gene)
-		if prev, dup := a.byKey[k]; dup && mode == AssignName {
-			return nil, fmt.Errorf("reference: gene key %q is shared by %s and %s; --assign name needs one wild type per gene", r.Gene, prev.ID, r.ID)
-		}
-		if _, dup := a.byKey[k]; !dup {
-			a.byKey[k] = r
-		}
+		a.byKey[k] = append(a.byKey[k], r)
 		a.byID[r.ID] = r
 	}
 	switch mode {
@@ -79,8 +77,8 @@ func (a *Assigner) Candidates(r *fasta.Record) ([]*Ref, string) {
 		if k == "" {
 			return nil, fmt.Sprintf("query ID %q carries no gene key", r.ID)
 		}
-		if ref, ok := a.byKey[strings.ToLower(k)]; ok {
-			return []*Ref{ref}, ""
+		if refs, ok := a.byKey[strings.ToLower(k)]; ok {
+			return refs, ""
 		}
 		return nil, fmt.Sprintf("no reference for gene key %q", k)
 	}

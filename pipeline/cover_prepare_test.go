@@ -7,10 +7,12 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/wtalign/wtalign/output"
+	"github.com/wtalign/wtalign/report"
 )
 
 // writeFile writes content to name in dir and returns its path.
@@ -304,26 +306,43 @@ func fastaIDs(path string) ([]string, error) {
 	return ids, nil
 }
 
-// TestPrepareSharedGeneKey: --assign name needs one wild type per gene key
-// (compared without case); --assign best takes both.
+// TestPrepareSharedGeneKey: a gene key shared by several wild types (alleles,
+// compared without case) is one gene with several references: under
+// --assign name each query of the gene goes to the best-scoring one, the
+// record names it, copies of the gene are numbered across alleles, and a
+// tie (S scores 0 against D and E) goes to the first in the reference
+// file, flagged.
 func TestPrepareSharedGeneKey(t *testing.T) {
 	dir := t.TempDir()
-	ref := writeFile(t, dir, "refs.faa", ">a|gyrA|one\nMSDLAREITPVNIEEELKSSYLDYAMSVIVGRALPD\n>b|GYRA|two\nMSDLAREITPVNIEEELKSSYLDYAMSVIVGRALPE\n")
-	s := scanSpec(AssignName, variants)
-	s.Reference, s.SkipUnassigned = ref, true
-	err := prepareErr(t, s)
-	if err.Error() != `reference: gene key "GYRA" is shared by a|gyrA|one and b|GYRA|two; --assign name needs one wild type per gene` {
-		t.Errorf("shared key: %q", err)
-	}
-	s.Assign = AssignBest
-	if _, err := Prepare(context.Background(), s, Env{}); err != nil {
-		t.Errorf("best mode with a shared key: %v", err)
+	const head, tail = "MSDLAREITPVNIEEELKSSYLDYAMSVIVGRALPDVRDG", "LKPVHRRVLYAMNVLGNDWNKAYKKSARVVGDVIGKYHPHGDSAVY"
+	ref := writeFile(t, dir, "refs.faa", ">a|gyrA|one\n"+head+"D"+tail+"\n>b|GYRA|two\n"+head+"E"+tail+"\n")
+	q := writeFile(t, dir, "q.faa", ">q1|gyrA|x\n"+head+"D"+tail+"\n>q2|gyra|y\n"+head+"E"+tail+"\n>q3|GyrA|z\n"+head+"S"+tail+"\n")
+	for _, mode := range []string{AssignName, AssignBest} {
+		s := scanSpec(mode, q)
+		s.Reference = ref
+		got := runSpec(t, s)
+		for _, w := range []struct{ id, ref, status string }{
+			{"q1|gyrA|x", "a|gyrA|one", "wildtype"}, {"q2|gyra|y", "b|GYRA|two", "wildtype"}, {"q3|GyrA|z", "a|gyrA|one", "mutant"},
+		} {
+			r := got[w.id]
+			if r == nil || r.Reference == nil || r.Reference.ID != w.ref || r.Status != w.status {
+				t.Fatalf("%s: %s: %+v", mode, w.id, r)
+			}
+		}
+		tied := slices.Contains(got["q3|GyrA|z"].Flags, report.FlagTiedReferences)
+		if !tied {
+			t.Errorf("%s: q3 scores the same against both alleles but is not flagged: %v", mode, got["q3|GyrA|z"].Flags)
+		}
+		if mode == AssignName {
+			for _, id := range []string{"q1|gyrA|x", "q2|gyra|y", "q3|GyrA|z"} {
+				if r := got[id]; r.CopyIndex == 0 || !slices.Contains(r.Flags, report.FlagMultipleCopies) {
+					t.Errorf("name: %s: three copies of gyrA across two alleles, copy_index %d, flags %v", id, r.CopyIndex, r.Flags)
+				}
+			}
+		}
 	}
 }
 
-// TestPrepareAutoMode: auto is name when the first record of the first
-// file carries a gene key, best otherwise; the resolved mode is in the
-// records and the identity.
 func TestPrepareAutoMode(t *testing.T) {
 	dir := t.TempDir()
 	unkeyed := writeFile(t, dir, "plain.faa", ">WP_000001.1 DNA gyrase subunit A\nMSDLAREITPVNIEEELKSSYLDYAMSVIVGRALPD\n")
