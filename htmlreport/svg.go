@@ -324,8 +324,9 @@ func lollipop(g quality.Gene, maxLabels int) string {
 	for i := 0; i < len(byFreq) && i < maxLabels; i++ {
 		label[byFreq[i]] = true
 	}
-	// Labels go above their heads, raised a level at a time where they
-	// would cover another label (QRDR changes sit a few residues apart).
+	// Labels go above their heads; where one would cover another label
+	// (QRDR changes sit a few residues, a pixel or two, apart) it slides
+	// sideways, then is raised a level, with a leader line to its head.
 	var boxes [][4]float64
 	for _, st := range list {
 		x, y := px(st.pos), py(st.accs)
@@ -347,27 +348,41 @@ func lollipop(g quality.Gene, maxLabels int) string {
 			text += fmt.Sprintf(" +%d", len(st.names)-1)
 		}
 		tw := 6.2 * float64(len(text))
+	place:
 		for level := 0; level < 6; level++ {
 			ty := y - 8 - 11*float64(level)
-			b := [4]float64{x - tw/2, ty - 9, x + tw/2, ty + 1}
-			clash := b[1] < 40
-			for _, o := range boxes {
-				if b[0] < o[2] && o[0] < b[2] && b[1] < o[3] && o[1] < b[3] {
-					clash = true
+			for _, dx := range labelShifts {
+				lx := x + dx
+				b := [4]float64{lx - tw/2, ty - 9, lx + tw/2, ty + 1}
+				clash := b[1] < 40 || b[0] < 0 || b[2] > w
+				for _, o := range boxes {
+					if b[0] < o[2] && o[0] < b[2] && b[1] < o[3] && o[1] < b[3] {
+						clash = true
+					}
 				}
-			}
-			if !clash {
-				boxes = append(boxes, b)
-				if level > 0 {
-					s.line(x, y-4, x, ty+1, "leader")
+				if !clash {
+					boxes = append(boxes, b)
+					if level > 0 || dx != 0 {
+						s.line(x, y-4, lx, ty+1, "leader")
+					}
+					s.text(lx, ty, "middle", "lpl", text)
+					break place
 				}
-				s.text(x, ty, "middle", "lpl", text)
-				break
 			}
 		}
 	}
 	return s.String()
 }
+
+// labelShifts are the sideways offsets a lollipop label tries, nearest
+// first: 0, +8, -8, +16, ... up to 160 pixels.
+var labelShifts = func() []float64 {
+	out := []float64{0}
+	for d := 8.0; d <= 160; d += 8 {
+		out = append(out, d, -d)
+	}
+	return out
+}()
 
 // plural is "1 accession", "3 accessions".
 func plural(n int, noun string) string {

@@ -1,7 +1,10 @@
 package htmlreport
 
 import (
+	"math"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -67,5 +70,33 @@ func TestLollipopCountsAccessionsPerPosition(t *testing.T) {
 	}
 	if !strings.Contains(svg, `class="lpl">S83A +2</text>`) {
 		t.Errorf("position 83 is not labelled as S83A and 2 more:\n%s", svg)
+	}
+
+	// The demo's GyrA: every change in one accession, so every head at
+	// the top, the QRDR's a pixel or two apart; each still gets a label.
+	for i := range g.Mutations {
+		g.Mutations[i].Accessions, g.Mutations[i].PositionAccessions = 1, 1
+	}
+	g.Mutations = append(g.Mutations,
+		quality.Mutation{Short: "E7Q", RefStart: 7, Accessions: 1, PositionAccessions: 1, Verdict: "novel"},
+		quality.Mutation{Short: "G81D", RefStart: 81, Accessions: 1, PositionAccessions: 1, Verdict: "known"},
+		quality.Mutation{Short: "D82G", RefStart: 82, Accessions: 1, PositionAccessions: 1, Verdict: "known"})
+	slices.SortStableFunc(g.Mutations, func(a, b quality.Mutation) int { return a.RefStart - b.RefStart })
+	svg = lollipop(g, 14)
+	for _, l := range []string{"E7Q", "G81D", "D82G", "S83A +2", "D87N"} {
+		if !strings.Contains(svg, `class="lpl">`+l+`</text>`) {
+			t.Errorf("no label %s:\n%s", l, svg)
+		}
+	}
+	labels := regexp.MustCompile(`<text x="([^"]*)" y="([^"]*)" text-anchor="middle" class="lpl">([^<]*)</text>`).FindAllStringSubmatch(svg, -1)
+	for i, a := range labels {
+		for _, b := range labels[i+1:] {
+			ax, _ := strconv.ParseFloat(a[1], 64)
+			bx, _ := strconv.ParseFloat(b[1], 64)
+			aw, bw := 6.2*float64(len(a[3])), 6.2*float64(len(b[3]))
+			if a[2] == b[2] && math.Abs(ax-bx) < (aw+bw)/2 {
+				t.Errorf("labels %s and %s overlap", a[3], b[3])
+			}
+		}
 	}
 }
