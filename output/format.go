@@ -264,9 +264,10 @@ func tsvRows(r *report.Record) []byte {
 	return []byte(b.String())
 }
 
-var tsvCleaner = strings.NewReplacer("\t", " ", "\n", " ", "\r", " ")
+var tsvCleaner = strings.NewReplacer("\t", " ", "\n", " ", "\r", " ", "\x00", " ")
 
-// CleanCell keeps a value on one TSV cell: tabs and line breaks become spaces.
+// CleanCell keeps a value on one TSV cell: tabs, line breaks and NUL bytes
+// (a header may carry one; the record is then an error) become spaces.
 func CleanCell(s string) string { return tsvCleaner.Replace(s) }
 
 // MatchSummary is what a call's catalog matches say, as three cells: the

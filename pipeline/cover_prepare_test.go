@@ -306,6 +306,30 @@ func fastaIDs(path string) ([]string, error) {
 	return ids, nil
 }
 
+// TestPrepareSameInputTwice: one input file under two spellings (./x,
+// a symlink) is refused like the same name given twice (it was read
+// twice, every record doubled).
+func TestPrepareSameInputTwice(t *testing.T) {
+	dir := t.TempDir()
+	b, err := os.ReadFile(variants)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := writeFile(t, dir, "x.faa", string(b))
+	link := filepath.Join(dir, "link.faa")
+	if err := os.Symlink(x, link); err != nil {
+		t.Skip(err)
+	}
+	for _, second := range []string{dir + "/./x.faa", link} {
+		s := scanSpec(AssignName, x, second)
+		s.Out = filepath.Join(dir, "out.json")
+		err := prepareErr(t, s)
+		if fieldKey(err) != "inputs" || !strings.Contains(err.Error(), "is the same file as "+x) {
+			t.Errorf("%s after %s: %v", second, x, err)
+		}
+	}
+}
+
 // TestPrepareSharedGeneKey: a gene key shared by several wild types (alleles,
 // compared without case) is one gene with several references: under
 // --assign name each query of the gene goes to the best-scoring one, the

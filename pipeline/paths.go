@@ -19,6 +19,25 @@ import (
 // and an output or manifest directory that is missing or not writable
 // (a plain error: the Spec is fine, the file system is not).
 func (s *Spec) checkPaths(protected []string) error {
+	// One file under two spellings (x.faa, ./x.faa, a symlink) is still
+	// one genome given twice.
+	type file struct {
+		name string
+		fi   os.FileInfo
+	}
+	var seen []file
+	for _, in := range s.Inputs {
+		fi, err := os.Stat(in)
+		if in == "-" || err != nil {
+			continue // stdin, or a missing file the reader reports
+		}
+		for _, prev := range seen {
+			if os.SameFile(fi, prev.fi) {
+				return fieldErr("inputs", in, "is the same file as %s, given before; each input file is one genome and is read once", prev.name)
+			}
+		}
+		seen = append(seen, file{in, fi})
+	}
 	if s.MetricsFile != "" {
 		// A missing or read-only directory fails now, not after the run.
 		if err := metrics.CheckPath(s.MetricsFile); err != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/wtalign/wtalign/catalog"
 	"github.com/wtalign/wtalign/gencode"
 	"github.com/wtalign/wtalign/manifest"
+	"github.com/wtalign/wtalign/output"
 	"github.com/wtalign/wtalign/pipeline"
 )
 
@@ -80,6 +81,9 @@ func runCatalogReferences(_ context.Context, a *app, o *catalogReferencesOptions
 	code, err := gencode.Lookup(o.GeneticCode)
 	if err != nil {
 		return usagef("--genetic-code %d: %v", o.GeneticCode, strings.TrimPrefix(err.Error(), "gencode: "))
+	}
+	if err := output.CheckClobber(readPaths("catalog", dir), []output.Path{{Path: o.Out, Role: "output"}}); err != nil {
+		return err
 	}
 	wts, rep, err := catalog.References(dir, code)
 	if err != nil {

@@ -179,6 +179,28 @@ func TestNeverOverwriteWhatARunReads(t *testing.T) {
 	if code, _, stderr := runCLI(t, append([]string{"merge", "-q", "-o", "all.json"}, shards...)...); code != 0 {
 		t.Fatalf("a good merge: exit %d\n%s", code, stderr)
 	}
+
+	// summarize and report: an output that is a run output they read, its
+	// manifest or the reference (both replaced it and exited 0 before).
+	for _, o := range spellings("sh1.json") {
+		refuse(t, dir, "summarize", "-o", o, "sh1.json", "sh2.json")
+		refuse(t, dir, "summarize", "--json-out", o, "sh1.json")
+		refuse(t, dir, "summarize", "--genotype-out", o, "sh1.json")
+		refuse(t, dir, "report", "-o", o, "sh1.json", "sh2.json")
+		refuse(t, dir, "report", "-o", "r.html", "--json-out", o, "sh1.json")
+	}
+	for _, o := range spellings("ref.faa") {
+		refuse(t, dir, "summarize", "-r", "ref.faa", "-o", o, "sh1.json")
+	}
+	refuse(t, dir, "report", "-o", "sh1.json.manifest.json", "sh1.json")
+	refuse(t, dir, "report", "-o", "outdir", "sh1.json")
+	// catalog references: an output inside the catalog folder it reads.
+	pf := filepath.Join(startDir, "..", "..", "testdata", "catalogs", "pointfinder_db", "escherichia_coli")
+	if err := os.CopyFS("pf", os.DirFS(pf)); err != nil {
+		t.Fatal(err)
+	}
+	refuse(t, dir, "catalog", "references", "pf", "-o", "pf/gyrA.fsa")
+	refuse(t, dir, "catalog", "references", "pf", "-o", "./pf/genes.txt")
 }
 
 // TestExistingOutputReplacedOnlyAtTheEnd: a file at the -o path that no

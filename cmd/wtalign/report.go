@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -11,6 +12,7 @@ import (
 	"github.com/wtalign/wtalign/cohort"
 	"github.com/wtalign/wtalign/htmlreport"
 	"github.com/wtalign/wtalign/manifest"
+	"github.com/wtalign/wtalign/output"
 	"github.com/wtalign/wtalign/quality"
 )
 
@@ -78,6 +80,15 @@ func newReportCommand(a *app) *cobra.Command {
 }
 
 func runReport(ctx context.Context, a *app, o *reportOptions, paths []string) error {
+	writes := []output.Path{{Path: o.Out, Role: "report"}, {Path: o.JSONOut, Role: "JSON analysis"}}
+	if o.MultiQC != "" {
+		for _, n := range []string{quality.MultiQCGeneralStats, quality.MultiQCStatus, quality.MultiQCCalls} {
+			writes = append(writes, output.Path{Path: filepath.Join(o.MultiQC, n), Role: "MultiQC file"})
+		}
+	}
+	if err := output.CheckClobber(readPaths("run output", paths...), writes); err != nil {
+		return err
+	}
 	var bar *progress
 	rep, err := quality.Analyze(ctx, paths, quality.Options{
 		AccessionMode: o.AccessionFrom, AccessionPattern: o.AccessionRegex,

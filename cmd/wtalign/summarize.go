@@ -11,6 +11,7 @@ import (
 	"github.com/wtalign/wtalign/cohort"
 	"github.com/wtalign/wtalign/fasta"
 	"github.com/wtalign/wtalign/manifest"
+	"github.com/wtalign/wtalign/output"
 	"github.com/wtalign/wtalign/pipeline"
 )
 
@@ -98,6 +99,12 @@ func runSummarize(ctx context.Context, a *app, o *summarizeOptions, files []stri
 	rule, err := cohort.NewAccessionRule(o.AccessionFrom, o.AccessionRegex)
 	if err != nil {
 		return usageError{err}
+	}
+	reads := append(readPaths("run output", files...), readPaths("reference", o.Reference)...)
+	reads = append(append(reads, readPaths("catalog", o.spec.Catalogs...)...), readPaths("gene alias file", aliasFiles(o.spec.GeneAliases)...)...)
+	if err := output.CheckClobber(reads, []output.Path{{Path: o.Out, Role: "cohort table"}, {Path: o.JSONOut, Role: "JSON overview"},
+		{Path: o.GenotypeOut, Role: "genotype table"}, {Path: o.MatrixOut, Role: "mutation matrix"}}); err != nil {
+		return err
 	}
 	c := cohort.New(rule)
 	if o.Reference != "" {
