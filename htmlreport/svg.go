@@ -325,8 +325,9 @@ func lollipop(g quality.Gene, maxLabels int) string {
 		label[byFreq[i]] = true
 	}
 	// Labels go above their heads; where one would cover another label
-	// (QRDR changes sit a few residues, a pixel or two, apart) it slides
-	// sideways, then is raised a level, with a leader line to its head.
+	// (QRDR changes sit a few residues, a pixel or two, apart) it is
+	// raised a level and, if need be, slid sideways (right first, so the
+	// labels keep the positions' order), with a leader line to its head.
 	var boxes [][4]float64
 	for _, st := range list {
 		x, y := px(st.pos), py(st.accs)
@@ -347,11 +348,15 @@ func lollipop(g quality.Gene, maxLabels int) string {
 		if len(st.names) > 1 {
 			text += fmt.Sprintf(" +%d", len(st.names)-1)
 		}
-		tw := 6.2 * float64(len(text))
+		tw := 6.6*float64(len(text)) + 2 // 10px text, and a gap
 	place:
 		for level := 0; level < 6; level++ {
 			ty := y - 8 - 11*float64(level)
-			for _, dx := range labelShifts {
+			shifts := labelShifts
+			if level == 0 {
+				shifts = shifts[:1] // a label beside its head would hide the leader
+			}
+			for _, dx := range shifts {
 				lx := x + dx
 				b := [4]float64{lx - tw/2, ty - 9, lx + tw/2, ty + 1}
 				clash := b[1] < 40 || b[0] < 0 || b[2] > w
@@ -374,12 +379,15 @@ func lollipop(g quality.Gene, maxLabels int) string {
 	return s.String()
 }
 
-// labelShifts are the sideways offsets a lollipop label tries, nearest
-// first: 0, +8, -8, +16, ... up to 160 pixels.
+// labelShifts are the sideways offsets a lollipop label tries: 0, then
+// right in steps of 4 pixels up to 160, then left.
 var labelShifts = func() []float64 {
 	out := []float64{0}
-	for d := 8.0; d <= 160; d += 8 {
-		out = append(out, d, -d)
+	for d := 4.0; d <= 160; d += 4 {
+		out = append(out, d)
+	}
+	for d := -4.0; d >= -160; d -= 4 {
+		out = append(out, d)
 	}
 	return out
 }()

@@ -93,7 +93,7 @@ func TestLollipopCountsAccessionsPerPosition(t *testing.T) {
 		for _, b := range labels[i+1:] {
 			ax, _ := strconv.ParseFloat(a[1], 64)
 			bx, _ := strconv.ParseFloat(b[1], 64)
-			aw, bw := 6.2*float64(len(a[3])), 6.2*float64(len(b[3]))
+			aw, bw := 6.6*float64(len(a[3])), 6.6*float64(len(b[3]))
 			if a[2] == b[2] && math.Abs(ax-bx) < (aw+bw)/2 {
 				t.Errorf("labels %s and %s overlap", a[3], b[3])
 			}
