@@ -7,13 +7,10 @@ import "github.com/klauspost/cpuid/v2"
 // simdKernels lists the kernel families this CPU can run, fastest first.
 func simdKernels() []*simdKernel {
 	var ks []*simdKernel
-	// The AVX-512 kernels also use 256-bit EVEX forms (AVX512VL) for the
-	// traceback flags.
-	if cpuid.CPU.Supports(cpuid.AVX512F, cpuid.AVX512BW, cpuid.AVX512VL) {
-		ks = append(ks, kernelAVX512)
-	}
-	if cpuid.CPU.Supports(cpuid.AVX2) {
-		ks = append(ks, kernelAVX2)
+	for _, k := range []*simdKernel{kernelAVX512, kernelAVX2} {
+		if cpuid.CPU.Supports(kernelNeeds[k.name]...) {
+			ks = append(ks, k)
+		}
 	}
 	return ks
 }

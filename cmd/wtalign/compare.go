@@ -66,7 +66,10 @@ func newCompareCommand(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "compare -r REFERENCE.faa [flags] QUERY.faa...",
 		Short: "Check that the native engine and EMBOSS water agree on every record",
-		Long:  compareLong + exitHelp(exitOK, exitError, exitUsage, exitDisagree, exitSIGINT, exitSIGTERM),
+		Long: compareLong + exitHelpText(map[int]string{
+			exitSIGINT:  "interrupted by SIGINT (compare writes nothing until both engines are done; rerun it)",
+			exitSIGTERM: "terminated by SIGTERM (as SIGINT)",
+		}, exitOK, exitError, exitUsage, exitDisagree, exitSIGINT, exitSIGTERM),
 		Example: "  wtalign compare -r ref_ecoli_k12_mg1655.faa variant_ecoli_gyrA.faa derived_edge_cases.faa\n" +
 			"  wtalign compare --json -j 4 -r wildtypes.faa proteins.faa > parity.json",
 		Args: needArgs("at least one query FASTA file"),
@@ -178,7 +181,7 @@ func runCompare(ctx context.Context, a *app, o *compareOptions) error {
 		start := time.Now()
 		_, err := p.Records(ctx, func(r pipeline.Result) error { recs = append(recs, r.Record); return nil })
 		if err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled) {
-			return nil, 0, fmt.Errorf("compare %w", ctx.Err())
+			return nil, 0, fmt.Errorf("compare stopped before its report (nothing was written): %w", errInterrupted)
 		}
 		return recs, time.Since(start).Seconds(), err
 	}

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/klauspost/cpuid/v2"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
@@ -30,10 +29,11 @@ func (o *enginesOptions) AddFlags(fs *pflag.FlagSet) {
 const enginesLong = `List the alignment engines, whether each is available, its version and
 path, and the CPU features the native engine can use.
 
-  native  built in; reproduces EMBOSS water 6.6 exactly in integer
-          arithmetic. Its score pass uses the fastest kernel the CPU
-          supports (avx512 with AVX-512BW, avx2 with AVX2, else generic);
-          WTALIGN_KERNEL=generic|avx2|avx512 forces one.
+  native  built in; reproduces EMBOSS water 6.6 exactly (integers where
+          they are provably identical, water's float arithmetic otherwise).
+          Its score pass uses the fastest kernel the CPU supports (avx512
+          with AVX512F, AVX512BW and AVX512VL; avx2 with AVX2; else
+          generic); WTALIGN_KERNEL=generic|avx2|avx512 forces one.
   water   EMBOSS water, run as an external program in batches. Found via
           --water-path, else $` + emboss.EnvWater + `, else water on $PATH; it must
           report an EMBOSS 6.x version ('water -version') and be water
@@ -74,19 +74,11 @@ type engineInfo struct {
 	Note      string          `json:"note,omitempty"`
 }
 
-// cpuFeatures are the instruction sets the native kernels can use.
-func cpuFeatures() map[string]bool {
-	return map[string]bool{
-		"AVX2":     cpuid.CPU.Supports(cpuid.AVX2),
-		"AVX512BW": cpuid.CPU.Supports(cpuid.AVX512F, cpuid.AVX512BW),
-	}
-}
-
 func nativeInfo() engineInfo {
 	v, _ := versionInfo()
 	return engineInfo{
 		Name: "native", Available: true, Version: v, Path: "(built in)",
-		Kernel: aligner.Kernel(), Kernels: aligner.Kernels(), CPU: cpuFeatures(), Arch: runtime.GOARCH,
+		Kernel: aligner.Kernel(), Kernels: aligner.Kernels(), CPU: aligner.CPUFeatures(), Arch: runtime.GOARCH,
 		Note: "EMBOSS water 6.6 semantics: exact integers where they are provably identical, water's float arithmetic otherwise",
 	}
 }
@@ -126,7 +118,7 @@ func runEngines(ctx context.Context, a *app, o *enginesOptions) error {
 		var details []string
 		if e.CPU != nil {
 			var feats []string
-			for _, f := range []string{"AVX2", "AVX512BW"} {
+			for _, f := range []string{"AVX2", "AVX512F", "AVX512BW", "AVX512VL"} {
 				feats = append(feats, fmt.Sprintf("%s=%s", f, yesNo(e.CPU[f])))
 			}
 			details = append(details, fmt.Sprintf("kernel %s (available: %s)", e.Kernel, strings.Join(e.Kernels, ", ")), e.Arch+" CPU: "+strings.Join(feats, " "))

@@ -35,11 +35,20 @@ var exitText = map[int]string{
 
 // exitHelp is the EXIT STATUS section of a command's help, listing only
 // the codes that command can return.
-func exitHelp(codes ...int) string {
+func exitHelp(codes ...int) string { return exitHelpText(nil, codes...) }
+
+// exitHelpText is exitHelp with the texts of some codes replaced, for a
+// command whose code means something more precise (compare writes no
+// checkpoint to resume from).
+func exitHelpText(texts map[int]string, codes ...int) string {
 	var b strings.Builder
 	b.WriteString("\n\nEXIT STATUS")
 	for _, c := range codes {
-		fmt.Fprintf(&b, "\n  %-4d %s", c, exitText[c])
+		t, ok := texts[c]
+		if !ok {
+			t = exitText[c]
+		}
+		fmt.Fprintf(&b, "\n  %-4d %s", c, t)
 	}
 	return b.String()
 }

@@ -79,7 +79,7 @@ as the Snakemake workflow and the Nextflow module name their outputs. Rows are
 sorted by accession, gene and input order, so the table does not depend on the
 order of the arguments. Outputs are written to a temporary file and renamed,
 so a workflow engine never sees a half-written table.` + exitHelp(exitOK, exitError, exitUsage),
-		Example: `  wtalign summarize -o cohort_mutations.tsv --json cohort_cohort.json results/alignments/*_alignments.json
+		Example: `  wtalign summarize -o cohort_mutations.tsv --json-out cohort_overview.json results/alignments/*_alignments.json
   wtalign summarize --accession-from input run.jsonl`,
 		Args: needArgs("at least one alignment output of 'wtalign align'"),
 		PreRunE: func(*cobra.Command, []string) error {
