@@ -222,6 +222,9 @@ func checkModule(dir string) []error {
 	}
 	if !reContainer.MatchString(p.Directives) {
 		fail("main.nf: needs a container directive")
+	} else if !strings.Contains(p.Directives, "'https://depot.galaxyproject.org/singularity/") || !strings.Contains(p.Directives, "'quay.io/biocontainers/") {
+		// BioContainers images have bash, which the task wrapper needs.
+		fail("main.nf: the container directive must follow the BioContainers pattern (depot.galaxyproject.org/singularity/... for Singularity, quay.io/biocontainers/... otherwise)")
 	}
 	if p.When != "task.ext.when == null || task.ext.when" {
 		fail("main.nf: when: must be exactly 'task.ext.when == null || task.ext.when', is %q", p.When)

@@ -86,6 +86,10 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+# Jobs that SLURM runs without an -o of their own write slurm-JOBID.out in
+# the directory they were submitted from: make that the scratch directory,
+# never the repository.
+cd "$WORK"
 
 step "munged"
 mkdir -p "$WORK/munge" "$WORK/log" "$WORK/state" "$WORK/spool" "$WORK/run"

@@ -3,9 +3,11 @@ process WTALIGN_REPORT {
     label 'process_single'
 
     conda "${moduleDir}/environment.yml"
+    // The BioContainers image, as the other modules: it has bash, which
+    // Nextflow's task wrapper needs (the FROM scratch image has no shell).
     container "${ workflow.containerEngine in ['singularity', 'apptainer'] && !task.ext.singularity_pull_docker_container ?
-        'docker://ghcr.io/wtalign/wtalign:0.1.0' :
-        'ghcr.io/wtalign/wtalign:0.1.0' }"
+        'https://depot.galaxyproject.org/singularity/wtalign:0.1.0--h9ee0642_0' :
+        'quay.io/biocontainers/wtalign:0.1.0--h9ee0642_0' }"
 
     input:
     tuple val(meta), path(alignments, stageAs: "alignments/*")
