@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/wtalign/wtalign/quality"
+	"github.com/wtalign/wtalign/report"
 )
 
 // svg builds one inline SVG element. Every text goes through esc; numbers
@@ -51,28 +52,15 @@ func (s *svg) line(x1, y1, x2, y2 float64, class string) {
 
 func (s *svg) String() string { return s.b.String() + "</svg>" }
 
-// statusColors match the MultiQC bar graph.
-var statusColors = map[string]string{
-	"wildtype": "#1a9850", "mutant": "#d73027", "ambiguous": "#fdae61", "partial": "#74add1",
-	"truncated": "#4575b4", "low_quality": "#984ea3", "no_hit": "#bdbdbd", "error": "#000000",
-	"empty": "#636363", "skipped": "#d9d9d9",
-}
-
-var statusOrder = []string{"wildtype", "mutant", "ambiguous", "partial", "truncated", "low_quality", "no_hit", "error", "empty", "skipped"}
-
-func statusColor(s string) string {
-	if c, ok := statusColors[s]; ok {
-		return c
-	}
-	return "#8c510a"
-}
+// statusColor is the status's colour in the MultiQC bar graph too.
+func statusColor(s string) string { return quality.StatusColor(s) }
 
 // orderedStatuses lists the statuses present, in the documented order,
 // unknown ones after, sorted.
 func orderedStatuses(m map[string]int) []string {
 	var out []string
 	seen := map[string]bool{}
-	for _, s := range statusOrder {
+	for _, s := range report.Statuses {
 		seen[s] = true
 		if m[s] > 0 {
 			out = append(out, s)

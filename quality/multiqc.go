@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/wtalign/wtalign/manifest"
+	"github.com/wtalign/wtalign/report"
 )
 
 // MultiQC custom content files written by WriteMultiQC.
@@ -20,11 +21,22 @@ const (
 	MultiQCCalls        = "wtalign_calls_mqc.tsv"
 )
 
-// statusOrder fixes the bar graph's categories and colours.
-var statusOrder = []struct{ name, color string }{
-	{"wildtype", "#1a9850"}, {"mutant", "#d73027"}, {"ambiguous", "#fdae61"}, {"partial", "#abd9e9"},
-	{"truncated", "#4575b4"}, {"low_quality", "#984ea3"}, {"no_hit", "#bdbdbd"}, {"error", "#000000"},
-	{"empty", "#636363"}, {"skipped", "#d9d9d9"},
+// statusColors are the colour of each status in the MultiQC bar graph and
+// the HTML report (one table for both); the order is report.Statuses.
+var statusColors = map[string]string{
+	report.StatusWildtype: "#1a9850", report.StatusMutant: "#d73027", report.StatusAmbiguous: "#fdae61",
+	report.StatusPartial: "#abd9e9", report.StatusTruncated: "#4575b4", report.StatusHomolog: "#a6761d",
+	report.StatusNoHit: "#bdbdbd", report.StatusLowQuality: "#984ea3", report.StatusError: "#000000",
+	report.StatusEmpty: "#636363", report.StatusSkipped: "#d9d9d9",
+}
+
+// StatusColor is the colour of a status in the graphs; a status this
+// version does not know gets brown.
+func StatusColor(s string) string {
+	if c, ok := statusColors[s]; ok {
+		return c
+	}
+	return "#8c510a"
 }
 
 // WriteMultiQC writes MultiQC custom content (docs/report.md) into dir,
@@ -135,15 +147,15 @@ func statusBars(r *Report) []byte {
 		cats.WriteByte(':')
 		cats.Write(v)
 	}
-	for _, s := range statusOrder {
-		known[s.name] = true
-		if seen[s.name] {
-			addCat(s.name, s.color)
+	for _, s := range report.Statuses {
+		known[s] = true
+		if seen[s] {
+			addCat(s, StatusColor(s))
 		}
 	}
 	for _, s := range sortedKeys(seen) {
 		if !known[s] {
-			addCat(s, "#8c510a")
+			addCat(s, StatusColor(s))
 		}
 	}
 	cats.WriteByte('}')
