@@ -86,10 +86,12 @@ const (
 // multipart submission.
 type SubmitRequest struct {
 	// Params are align's parameters by flag name (min-identity, gapopen,
-	// ...). inputs, reference, map and sites are server-side paths here,
-	// allowed only under the server's path roots.
+	// ...). inputs, reference, map, sites, catalog, a gene-alias file and
+	// a matrix file are server-side paths here, allowed only under the
+	// server's path roots.
 	Params       map[string]any `json:"params,omitempty"`
 	ReferenceSet string         `json:"reference_set,omitempty"`
+	CatalogSet   string         `json:"catalog_set,omitempty"` // catalogs configured on the server (ServiceInfo.CatalogSets), instead of catalog paths in Params
 	NotifyURL    string         `json:"notify_url,omitempty"`
 	NotifyFormat string         `json:"notify_format,omitempty"`
 	Label        string         `json:"label,omitempty"`
@@ -118,6 +120,7 @@ type Job struct {
 	Inputs       []File            `json:"inputs"`
 	Reference    string            `json:"reference"`
 	ReferenceSet string            `json:"reference_set,omitempty"`
+	CatalogSet   string            `json:"catalog_set,omitempty"`
 	Threads      int               `json:"threads"`
 	Progress     Progress          `json:"progress"`
 	Counts       Counts            `json:"counts"`
@@ -232,6 +235,7 @@ type ServiceInfo struct {
 	Formats       []string       `json:"formats"`
 	States        []State        `json:"states"`
 	ReferenceSets []ReferenceSet `json:"reference_sets"`
+	CatalogSets   []CatalogSet   `json:"catalog_sets"`
 	Limits        Limits         `json:"limits"`
 }
 
@@ -247,6 +251,16 @@ type ReferenceSet struct {
 	Name        string `json:"name"`
 	Description string `json:"description,omitempty"`
 	SHA256      string `json:"sha256"`
+}
+
+// CatalogSet is a set of resistance catalogs configured on the server.
+// Format and Taxgroup, when set, are the catalog-format and
+// catalog-taxgroup its jobs use (a submission cannot override them).
+type CatalogSet struct {
+	Name        string `json:"name"`
+	Description string `json:"description,omitempty"`
+	Format      string `json:"format,omitempty"`
+	Taxgroup    string `json:"taxgroup,omitempty"`
 }
 
 // Limits are the server's request and job limits.

@@ -136,7 +136,7 @@ func TestTypesMatchOpenAPI(t *testing.T) {
 		"SubmitRequest": SubmitRequest{}, "SubmitResponse": SubmitResponse{}, "File": File{}, "Progress": Progress{},
 		"Counts": Counts{}, "Failure": Failure{}, "Results": Results{}, "Delivery": Delivery{}, "Notify": Notify{},
 		"Job": Job{}, "JobList": JobList{}, "JobEvent": JobEvent{}, "SlackMessage": SlackMessage{},
-		"EngineInfo": EngineInfo{}, "ReferenceSet": ReferenceSet{}, "Limits": Limits{}, "ServiceInfo": ServiceInfo{},
+		"EngineInfo": EngineInfo{}, "ReferenceSet": ReferenceSet{}, "CatalogSet": CatalogSet{}, "Limits": Limits{}, "ServiceInfo": ServiceInfo{},
 		"Problem": Problem{},
 	}
 	for name, v := range types {

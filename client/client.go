@@ -200,7 +200,7 @@ func writeParts(mw *multipart.Writer, sr SubmitRequest) error {
 			return err
 		}
 	}
-	for k, v := range map[string]string{"reference_set": sr.ReferenceSet, "notify_url": sr.NotifyURL, "notify_format": sr.NotifyFormat, "label": sr.Label} {
+	for k, v := range map[string]string{"reference_set": sr.ReferenceSet, "catalog_set": sr.CatalogSet, "notify_url": sr.NotifyURL, "notify_format": sr.NotifyFormat, "label": sr.Label} {
 		if v != "" {
 			if err := mw.WriteField(k, v); err != nil {
 				return err

@@ -3,9 +3,11 @@ package server
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -14,6 +16,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/wtalign/wtalign/api"
+	"github.com/wtalign/wtalign/catalog"
 )
 
 // Config is the server's configuration (server.yaml). Keys are written
@@ -37,6 +40,7 @@ type Config struct {
 	RetentionDays float64                 `yaml:"retention-days"` // 0: keep finished jobs forever
 	PathRoots     []string                `yaml:"path-roots"`     // server-side paths allowed under these
 	ReferenceSets map[string]ReferenceSet `yaml:"reference-sets"`
+	CatalogSets   map[string]CatalogSet   `yaml:"catalog-sets"`
 	Webhooks      Webhooks                `yaml:"webhooks"`
 	// ShutdownGrace bounds how long SIGTERM waits for running jobs to
 	// write their checkpoints.
@@ -58,6 +62,17 @@ type Limits struct {
 type ReferenceSet struct {
 	Path        string `yaml:"path"`
 	Description string `yaml:"description"`
+}
+
+// CatalogSet is a set of resistance catalogs jobs can name instead of
+// giving catalog paths: align's --catalog (files or PointFinder species
+// folders), --catalog-format, --catalog-taxgroup and --gene-alias.
+type CatalogSet struct {
+	Paths       []string `yaml:"paths"`
+	Format      string   `yaml:"format"`
+	Taxgroup    string   `yaml:"taxgroup"`
+	GeneAliases []string `yaml:"gene-aliases"`
+	Description string   `yaml:"description"`
 }
 
 // Webhooks configures job notifications.
@@ -333,6 +348,34 @@ func (c *Config) Validate() error {
 		}
 		if st, err := os.Stat(rs.Path); err != nil || !st.Mode().IsRegular() {
 			return bad("reference-sets."+name+".path", "%q is not a readable file", rs.Path)
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(c.CatalogSets)) {
+		cs, key := c.CatalogSets[name], "catalog-sets."+name
+		if !validName(name) {
+			return bad("catalog-sets", "%q: names are letters, digits, '.', '_' and '-'", name)
+		}
+		if len(cs.Paths) == 0 {
+			return bad(key+".paths", "required: catalog files or PointFinder species folders")
+		}
+		for _, p := range cs.Paths {
+			if st, err := os.Stat(p); err != nil || !st.Mode().IsRegular() && !st.IsDir() {
+				return bad(key+".paths", "%q is not a readable file or folder", p)
+			}
+		}
+		if cs.Format != "" && !slices.Contains(catalog.Formats, cs.Format) {
+			return bad(key+".format", "%q: want %s (or leave it out to detect each catalog's)", cs.Format, strings.Join(catalog.Formats, ", "))
+		}
+		for _, a := range cs.GeneAliases {
+			if strings.Contains(a, "=") {
+				if _, err := catalog.ParseAlias(a); err != nil {
+					return bad(key+".gene-aliases", "%q: want catalog_gene=reference_gene (e.g. pmrB=basS) or a TSV file of them", a)
+				}
+				continue
+			}
+			if st, err := os.Stat(a); err != nil || !st.Mode().IsRegular() {
+				return bad(key+".gene-aliases", "%q is not a readable file", a)
+			}
 		}
 	}
 	w := c.Webhooks

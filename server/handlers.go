@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -311,7 +312,7 @@ func (s *Server) handleServiceInfo(w http.ResponseWriter, r *http.Request, _ *re
 	info := api.ServiceInfo{
 		Name: "wtalign", Version: s.opt.Version, Commit: s.opt.Commit, APIVersion: "1",
 		Matrices: aligner.BuiltinMatrices(), Formats: pipeline.FormatNames(), States: api.States,
-		ReferenceSets: []api.ReferenceSet{}, Limits: cfg.limits(),
+		ReferenceSets: []api.ReferenceSet{}, CatalogSets: []api.CatalogSet{}, Limits: cfg.limits(),
 		Engines: []api.EngineInfo{{Name: pipeline.EngineNative, Available: true, Version: s.opt.Version}},
 	}
 	water := api.EngineInfo{Name: pipeline.EngineWater}
@@ -329,6 +330,10 @@ func (s *Server) handleServiceInfo(w http.ResponseWriter, r *http.Request, _ *re
 		sum, _, _ := fileSHA256(rs.Path)
 		info.ReferenceSets = append(info.ReferenceSets, api.ReferenceSet{Name: n, Description: rs.Description, SHA256: sum})
 	}
+	for _, n := range slices.Sorted(maps.Keys(cfg.CatalogSets)) {
+		cs := cfg.CatalogSets[n]
+		info.CatalogSets = append(info.CatalogSets, api.CatalogSet{Name: n, Description: cs.Description, Format: cs.Format, Taxgroup: cs.Taxgroup})
+	}
 	writeJSON(w, http.StatusOK, info)
 }
 
@@ -338,16 +343,15 @@ func (s *Server) handleHealthz(w http.ResponseWriter, _ *http.Request, _ *reqCtx
 }
 
 // handleReadyz is 200 while the data directory is writable and the
-// scheduler runs, 503 otherwise (and while draining).
+// scheduler loop runs and answers, 503 otherwise (and while draining).
 func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request, _ *reqCtx) {
-	s.smu.Lock()
-	stopping := s.stopping
-	s.smu.Unlock()
 	switch {
-	case s.draining.Load() || stopping:
+	case s.draining.Load(): // Shutdown sets it before it stops the scheduler
 		s.problem(w, r, http.StatusServiceUnavailable, "not-ready", "Not ready", "the server is shutting down")
 	case checkWritable(s.config().DataDir) != nil:
 		s.problem(w, r, http.StatusServiceUnavailable, "not-ready", "Not ready", "the data directory is not writable")
+	case !s.schedulerAnswers(r.Context(), schedulerProbeTimeout):
+		s.problem(w, r, http.StatusServiceUnavailable, "not-ready", "Not ready", "the scheduler is not running (or does not answer): queued jobs would not start")
 	default:
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = w.Write([]byte("ready\n"))

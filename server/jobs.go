@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -61,6 +62,8 @@ type jobMeta struct {
 	Inputs       []api.File   `json:"inputs"`
 	Reference    string       `json:"reference"`
 	ReferenceSet string       `json:"reference_set,omitempty"`
+	CatalogSet   string       `json:"catalog_set,omitempty"`
+	CatalogFiles []string     `json:"catalog_files,omitempty"` // the catalog set's files in the Spec, shown by the set's name
 	Format       string       `json:"format"`
 	Threads      int          `json:"threads"`
 	Notify       *notifyMeta  `json:"notify,omitempty"`
@@ -223,7 +226,7 @@ func (j *job) view(base string) api.Job {
 	v := api.Job{
 		ID: m.ID, Label: m.Label, Owner: m.Owner, SubmittedBy: m.SubmittedBy, State: m.State,
 		CreatedAt: m.CreatedAt, StartedAt: m.StartedAt, EndedAt: m.EndedAt,
-		Inputs: m.Inputs, Reference: m.Reference, ReferenceSet: m.ReferenceSet, Threads: m.Threads,
+		Inputs: m.Inputs, Reference: m.Reference, ReferenceSet: m.ReferenceSet, CatalogSet: m.CatalogSet, Threads: m.Threads,
 		Errors: m.Errors, Failures: []api.Failure{}, Results: m.Results, DiskBytes: m.DiskBytes,
 		Params: j.publicParams(),
 		Counts: api.Counts{Statuses: map[string]int{}},
@@ -299,14 +302,29 @@ func (j *job) publicParams() map[string]any {
 	b, _ := json.Marshal(j.spec)
 	var m map[string]any
 	_ = json.Unmarshal(b, &m)
-	for _, k := range serverKeys {
-		delete(m, k)
+	for k := range m {
+		if hiddenParam(k) {
+			delete(m, k)
+		}
 	}
 	ins := make([]any, len(j.spec.Inputs))
 	for i, p := range j.spec.Inputs {
 		ins[i] = j.displayPath(p)
 	}
 	m["inputs"] = ins
+	for k, list := range map[string][]string{"catalog": j.spec.Catalogs, "gene-alias": j.spec.GeneAliases} {
+		if len(list) == 0 {
+			continue
+		}
+		out := make([]any, len(list))
+		for i, p := range list {
+			if k == "catalog" || !strings.Contains(p, "=") { // an alias pair is no path
+				p = j.displayPath(p)
+			}
+			out[i] = p
+		}
+		m[k] = out
+	}
 	for _, k := range []string{"reference", "map", "sites"} {
 		if s, ok := m[k].(string); ok && s != "" {
 			m[k] = j.displayPath(s)
@@ -315,8 +333,9 @@ func (j *job) publicParams() map[string]any {
 	return m
 }
 
-// displayPath shows a path inside the job directory as its file name;
-// other paths (server-side inputs, reference sets) as they are.
+// displayPath shows a path inside the job directory as its file name, a
+// reference set's or catalog set's file by the set's name, other paths
+// (server-side files) as they are.
 func (j *job) displayPath(p string) string {
 	for _, sub := range []string{inputsDir, refDir} {
 		prefix := filepath.Join(j.dir, sub) + string(filepath.Separator)
@@ -326,6 +345,9 @@ func (j *job) displayPath(p string) string {
 	}
 	if j.meta.ReferenceSet != "" && p == j.spec.Reference {
 		return "reference set " + j.meta.ReferenceSet
+	}
+	if j.meta.CatalogSet != "" && slices.Contains(j.meta.CatalogFiles, p) {
+		return "catalog set " + j.meta.CatalogSet + ": " + filepath.Base(p)
 	}
 	return p
 }

@@ -14,11 +14,62 @@ import (
 	"github.com/wtalign/wtalign/pipeline"
 )
 
+// schedulerProbeTimeout is how long /readyz waits for the scheduler loop
+// to answer: it answers at once unless it is stuck.
+const schedulerProbeTimeout = time.Second
+
+// schedule is the scheduler loop: it starts queued jobs (kick) whenever
+// it is woken (a job was queued, a job's threads were freed, the
+// configuration changed) and answers readiness probes, until shutdown.
+// schedRunning is true while it runs.
+func (s *Server) schedule() {
+	defer s.bg.Done()
+	s.schedRunning.Store(true)
+	defer s.schedRunning.Store(false)
+	for {
+		select {
+		case <-s.bgCtx.Done():
+			return
+		case <-s.wake:
+			s.smu.Lock()
+			s.kick()
+			s.smu.Unlock()
+		case <-s.probe:
+		}
+	}
+}
+
+// wakeScheduler asks the scheduler loop to start what fits; it never
+// blocks (one pending wake-up covers any number of asks).
+func (s *Server) wakeScheduler() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// schedulerAnswers reports whether the scheduler loop runs and takes a
+// probe within timeout (a loop stuck in kick does not).
+func (s *Server) schedulerAnswers(ctx context.Context, timeout time.Duration) bool {
+	if !s.schedRunning.Load() {
+		return false
+	}
+	t := time.NewTimer(timeout)
+	defer t.Stop()
+	select {
+	case s.probe <- struct{}{}:
+		return true
+	case <-t.C:
+	case <-ctx.Done():
+	}
+	return false
+}
+
 // kick starts queued jobs while their threads fit the CPU budget. The
 // next job is the oldest of the owner whose running jobs use the fewest
 // threads (fair across owners); when it does not fit, nothing behind it
-// starts either, so a wide job is never starved by narrow ones. The
-// caller holds s.smu.
+// starts either, so a wide job is never starved by narrow ones. Only the
+// scheduler loop calls it, holding s.smu.
 func (s *Server) kick() {
 	budget := s.config().CPUs
 	for !s.stopping && len(s.queue) > 0 {
@@ -76,8 +127,8 @@ func (s *Server) run(j *job, threads int) {
 			delete(s.byOwner, j.meta.Owner)
 		}
 		s.metrics.threadsInUse.Set(float64(s.inUse))
-		s.kick()
 		s.smu.Unlock()
+		s.wakeScheduler()
 	}()
 	ctx, cancel := context.WithCancel(s.jobsCtx)
 	defer cancel()

@@ -68,9 +68,13 @@ type Server struct {
 	stopping bool
 	runners  sync.WaitGroup
 
+	wake         chan struct{} // wakes the scheduler loop (buffered, one)
+	probe        chan struct{} // readiness probes the loop answers
+	schedRunning atomic.Bool
+
 	jobsCtx  context.Context // cancelled on shutdown: running jobs checkpoint
 	stopJobs context.CancelFunc
-	bgCtx    context.Context // webhooks and the janitor
+	bgCtx    context.Context // webhooks, the janitor and the scheduler loop
 	stopBg   context.CancelFunc
 	bg       sync.WaitGroup
 
@@ -113,6 +117,7 @@ func New(opt Options) (*Server, error) {
 		opt: opt, log: opt.Logger, cfg: cfg, tokens: tokens, limiters: map[string]*rate.Limiter{},
 		metrics: newMetrics(opt.Version, opt.Commit), audit: audit,
 		jobs: map[string]*job{}, byOwner: map[string]int{},
+		wake: make(chan struct{}, 1), probe: make(chan struct{}),
 	}
 	if cfg.TLSCert != "" {
 		if err := s.loadCert(&cfg); err != nil {
@@ -125,11 +130,10 @@ func New(opt Options) (*Server, error) {
 	s.metrics.threadsBudget.Set(float64(cfg.CPUs))
 	s.recover()
 	s.handler = s.buildHandler()
-	s.bg.Add(1)
+	s.bg.Add(2)
 	go s.janitor()
-	s.smu.Lock()
-	s.kick()
-	s.smu.Unlock()
+	go s.schedule()
+	s.wakeScheduler()
 	return s, nil
 }
 
@@ -355,9 +359,7 @@ func (s *Server) reload() error {
 		ev = ev.Strs("restart_needed_for", kept)
 	}
 	ev.Msg("configuration and tokens reloaded")
-	s.smu.Lock()
-	s.kick()
-	s.smu.Unlock()
+	s.wakeScheduler()
 	return nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"mime"
 	"mime/multipart"
@@ -24,10 +25,6 @@ import (
 	"github.com/wtalign/wtalign/manifest"
 	"github.com/wtalign/wtalign/pipeline"
 )
-
-// serverKeys are align parameters the server sets itself: where a job
-// writes, how it resumes, which water binary runs.
-var serverKeys = []string{"out", "manifest", "resume", "force", "infile-list", "water-path", "shard"}
 
 // fileFields are the multipart file parts and the folder each goes to.
 var fileFields = map[string]string{"query": inputsDir, "reference": refDir, "map": refDir, "sites": refDir}
@@ -172,8 +169,8 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, rc *reqCtx) (str
 	s.smu.Lock()
 	s.queue = append(s.queue, j)
 	s.metrics.queue.Set(float64(len(s.queue)))
-	s.kick()
 	s.smu.Unlock()
+	s.wakeScheduler()
 	s.log.Info().Str("job", id).Str("owner", owner).Str("token", rc.tok.Name).Int("inputs", len(spec.Inputs)).Msg("job submitted")
 	return id, nil
 }
@@ -272,6 +269,8 @@ func (s *Server) readMultipart(r *http.Request, boundary, stage string, sub *sub
 			sub.params = b
 		case "reference_set":
 			sub.req.ReferenceSet = v
+		case "catalog_set":
+			sub.req.CatalogSet = v
 		case "notify_url":
 			sub.req.NotifyURL = v
 		case "notify_format":
@@ -279,7 +278,7 @@ func (s *Server) readMultipart(r *http.Request, boundary, stage string, sub *sub
 		case "label":
 			sub.req.Label = v
 		default:
-			return badField(field, fmt.Sprintf("unknown form field %q (want query, reference, map, sites, params, reference_set, notify_url, notify_format, label)", field))
+			return badField(field, fmt.Sprintf("unknown form field %q (want query, reference, map, sites, params, reference_set, catalog_set, notify_url, notify_format, label)", field))
 		}
 	}
 	return nil
@@ -372,9 +371,13 @@ func (s *Server) buildSpec(cfg *Config, tok *Token, sub *submission, id, dir str
 			return pipeline.Spec{}, meta, badField("params", "want a JSON object of align parameters by flag name: "+err.Error())
 		}
 	}
-	for _, k := range serverKeys {
-		if _, ok := raw[k]; ok {
-			return pipeline.Spec{}, meta, badField(k, fmt.Sprintf("%q is set by the server (each job writes its own checkpointed output)", k))
+	for _, k := range slices.Sorted(maps.Keys(raw)) {
+		rule, ok := specParams[k]
+		switch {
+		case !ok && slices.Contains(pipeline.SpecKeys(), k):
+			return pipeline.Spec{}, meta, badField(k, fmt.Sprintf("%q is not accepted by this server", k))
+		case rule.kind == paramServer || rule.kind == paramRefused:
+			return pipeline.Spec{}, meta, badField(k, fmt.Sprintf("%q is %s", k, rule.why))
 		}
 	}
 	spec, err := pipeline.DecodeJSON(orEmpty(sub.params), base)
@@ -475,6 +478,9 @@ func (s *Server) buildSpec(cfg *Config, tok *Token, sub *submission, id, dir str
 		}
 		spec.Matrix = real
 	}
+	if err := s.catalogParams(cfg, sub, &spec, &meta); err != nil {
+		return spec, meta, err
+	}
 	spec.Out = filepath.Join(dir, "out."+spec.Format)
 	if err := spec.Validate(); err != nil {
 		return spec, meta, specProblem(err)
@@ -488,6 +494,68 @@ func (s *Server) buildSpec(cfg *Config, tok *Token, sub *submission, id, dir str
 		meta.Notify = n
 	}
 	return spec, meta, nil
+}
+
+// catalogParams checks the submission's server-side catalogs and gene
+// alias files against the path roots, then adds the catalog set it names:
+// its catalogs instead of any in params, its format and taxgroup (which
+// params may not override), its gene aliases after those of params.
+func (s *Server) catalogParams(cfg *Config, sub *submission, spec *pipeline.Spec, meta *jobMeta) error {
+	name := sub.req.CatalogSet
+	var set CatalogSet
+	if name != "" {
+		var ok bool
+		if set, ok = cfg.CatalogSets[name]; !ok {
+			return badField("catalog_set", fmt.Sprintf("no catalog set %q on this server (have: %s)", name, strings.Join(slices.Sorted(maps.Keys(cfg.CatalogSets)), ", ")))
+		}
+		switch {
+		case len(spec.Catalogs) > 0:
+			return badField("catalog_set", "give a catalog_set or catalog paths in params, not both")
+		case set.Format != "" && spec.CatalogFormat != "":
+			return badField("catalog-format", fmt.Sprintf("catalog set %q gives the catalog format (%s); leave catalog-format out", name, set.Format))
+		case set.Taxgroup != "" && spec.CatalogTaxgroup != "":
+			return badField("catalog-taxgroup", fmt.Sprintf("catalog set %q gives the taxgroup (%s); leave catalog-taxgroup out", name, set.Taxgroup))
+		}
+	}
+	for i, c := range spec.Catalogs {
+		if c == "" {
+			continue // Validate names it
+		}
+		real, err := s.allowCatalog(cfg, "catalog", c, spec.CatalogFormat)
+		if err != nil {
+			return err
+		}
+		spec.Catalogs[i] = real
+	}
+	for i, a := range spec.GeneAliases {
+		if strings.Contains(a, "=") {
+			continue // catalog_gene=reference_gene, not a file
+		}
+		real, err := s.allowPath(cfg, "gene-alias", a)
+		if err != nil {
+			return err
+		}
+		spec.GeneAliases[i] = real
+	}
+	if name == "" {
+		return nil
+	}
+	spec.Catalogs = slices.Clone(set.Paths)
+	if set.Format != "" {
+		spec.CatalogFormat = set.Format
+	}
+	if set.Taxgroup != "" {
+		spec.CatalogTaxgroup = set.Taxgroup
+	}
+	spec.GeneAliases = append(spec.GeneAliases, set.GeneAliases...)
+	meta.CatalogSet = name
+	meta.CatalogFiles = slices.Clone(set.Paths)
+	for _, a := range set.GeneAliases {
+		if !strings.Contains(a, "=") {
+			meta.CatalogFiles = append(meta.CatalogFiles, a)
+		}
+	}
+	return nil
 }
 
 func orEmpty(b []byte) []byte {
@@ -504,44 +572,6 @@ func specProblem(err error) error {
 		return badField(fe.Key, fe.Error())
 	}
 	return badField("params", err.Error())
-}
-
-// allowPath resolves a server-side path and accepts it only when it is a
-// regular file under one of the configured roots after following every
-// symlink, so neither "../" nor a symlink leads out of them.
-func (s *Server) allowPath(cfg *Config, field, p string) (string, error) {
-	deny := func(why string) error {
-		return badFile(http.StatusForbidden, "path-not-allowed", "Path not allowed", field, p, why)
-	}
-	switch {
-	case len(cfg.PathRoots) == 0:
-		return "", deny("this server takes no server-side paths (its path-roots setting is empty): upload the file instead")
-	case strings.ContainsRune(p, 0):
-		return "", deny("the path contains a NUL byte")
-	case !filepath.IsAbs(p):
-		return "", deny("a server-side path must be absolute")
-	case slices.Contains(strings.Split(p, "/"), ".."):
-		return "", deny("the path contains '..'")
-	}
-	real, err := filepath.EvalSymlinks(p)
-	if err != nil {
-		return "", badFile(http.StatusBadRequest, "file-not-found", "File not found", field, p, "no such file on the server")
-	}
-	inside := false
-	for _, root := range cfg.PathRoots {
-		if real == root || strings.HasPrefix(real, root+string(filepath.Separator)) {
-			inside = true
-			break
-		}
-	}
-	if !inside {
-		return "", deny("the file is outside the server's path roots (symlinks are followed before checking)")
-	}
-	st, err := os.Stat(real)
-	if err != nil || !st.Mode().IsRegular() {
-		return "", badFile(http.StatusBadRequest, "file-not-found", "File not found", field, p, "not a regular file")
-	}
-	return real, nil
 }
 
 // checkNotify accepts a webhook URL only on an allowed host.

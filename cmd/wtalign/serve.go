@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -31,7 +32,7 @@ func (o *serveOptions) AddFlags(fs *pflag.FlagSet) {
 	d := server.DefaultConfig()
 	fs.StringVar(&o.Listen, "listen", d.Listen, "address to listen on (host:port)")
 	fs.StringVar(&o.DataDir, "data-dir", d.DataDir, "directory of jobs, tokens and the audit log")
-	fs.StringVar(&o.Config, "config", "", "server.yaml with every setting (limits, cpus, reference sets, webhooks); flags override it")
+	fs.StringVar(&o.Config, "config", "", "server.yaml with every setting (limits, cpus, reference and catalog sets, webhooks); flags override it")
 	fs.StringVar(&o.TLSCert, "tls-cert", "", "PEM certificate: serve HTTPS (with --tls-key)")
 	fs.StringVar(&o.TLSKey, "tls-key", "", "PEM private key of --tls-cert")
 }
@@ -47,9 +48,17 @@ Every request needs a bearer token (wtalign serve token add NAME --role
 submit); the tokens file holds only their SHA-256 hashes. A token sees only
 its owner's jobs. The dashboard is at / and metrics at /metrics.
 
-The process works in --data-dir (it changes its directory there), so the
-input paths recorded in results are jobs/<id>/inputs/<file>. Relative paths
-in server.yaml are relative to that file's directory.
+The process works in --data-dir (it changes its directory there), so a
+job's manifest records its inputs as jobs/<id>/inputs/<file>; its records
+name each upload as it was uploaded (input_file "sample.faa") and a
+server-side input by its resolved path. Relative paths in server.yaml are
+relative to that file's directory.
+
+Resistance catalogs: catalog-sets in server.yaml name catalogs (files or
+PointFinder species folders, with format, taxgroup and gene aliases) that a
+submission picks with catalog_set (wtalign submit --catalog-set). Catalog
+paths in a submission's params, like every server-side path, must be under
+path-roots: a folder's every entry too, symlinks followed.
 
 Signals: SIGHUP rereads server.yaml and the tokens file (an invalid file is
 rejected, the old settings stay, the log says why); SIGTERM or SIGINT stop
@@ -116,6 +125,16 @@ func (o *serveOptions) serverConfig(fs *pflag.FlagSet) (server.Config, func(*ser
 		for name, rs := range c.ReferenceSets {
 			abs(&rs.Path, base)
 			c.ReferenceSets[name] = rs
+		}
+		for _, cs := range c.CatalogSets { // the slices are shared with the map's values
+			for i := range cs.Paths {
+				abs(&cs.Paths[i], base)
+			}
+			for i, a := range cs.GeneAliases {
+				if !strings.Contains(a, "=") { // a file of aliases, not a pair
+					abs(&cs.GeneAliases[i], base)
+				}
+			}
 		}
 		for i := range c.PathRoots {
 			abs(&c.PathRoots[i], base)

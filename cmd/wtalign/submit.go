@@ -94,6 +94,7 @@ type submitOptions struct {
 	remote       remoteOptions
 	spec         pipeline.Spec
 	ReferenceSet string
+	CatalogSet   string
 	NotifyURL    string
 	NotifyFormat string
 	Label        string
@@ -115,6 +116,7 @@ func (o *submitOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.IntVar(&o.spec.CheckpointEvery, "checkpoint-every", o.spec.CheckpointEvery, "the job writes a checkpoint every N records")
 	fs.IntVarP(&o.spec.Threads, "threads", "j", 0, "worker threads for the job (default: the server's job-threads; capped by its cpus)")
 	fs.StringVar(&o.ReferenceSet, "reference-set", "", "a reference set configured on the server, instead of -r")
+	fs.StringVar(&o.CatalogSet, "catalog-set", "", "resistance catalogs configured on the server (its catalog-sets): calls on their genes get verdicts, as with align --catalog")
 	fs.BoolVar(&o.ServerPaths, "server-paths", false, "QUERY, -r, --map and --sites are paths on the server's filesystem (under its path roots), not uploads")
 	fs.StringVar(&o.NotifyURL, "notify-url", "", "webhook to call when the job ends (its host must be allowed by the server)")
 	fs.StringVar(&o.NotifyFormat, "notify-format", "", "webhook body: json (default) or slack ({\"text\": ...})")
@@ -124,7 +126,7 @@ func (o *submitOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.DurationVar(&o.Poll, "poll", time.Second, "with --wait: how often to ask for progress")
 	setGroup(fs, groupOutput, "format", "checkpoint-every")
 	setGroup(fs, groupRun, "threads")
-	setGroup(fs, "Service", "reference-set", "server-paths", "notify-url", "notify-format", "label", "wait", "out", "poll")
+	setGroup(fs, "Service", "reference-set", "catalog-set", "server-paths", "notify-url", "notify-format", "label", "wait", "out", "poll")
 	o.remote.AddFlags(fs)
 }
 
@@ -134,6 +136,12 @@ named on the server's filesystem, and align's flags mean what they mean for
 'wtalign align' (the server validates them the same way). It prints the job
 id; with --wait it shows a progress bar on stderr, then writes the results
 (byte for byte what align would write) to -o and exits as align would.
+
+Resistance catalogs come from the server: --catalog-set NAME names a set its
+operator configured (catalogs, their format and taxgroup, gene aliases; GET
+/v1/service-info lists them), and calls on the catalogued genes get a verdict
+(known, novel_at_known_site, novel) with the matching entries, as with
+'wtalign align --catalog'.
 
 The server and token come from --server and $WTALIGN_TOKEN (or --token).
 'wtalign jobs' lists jobs, 'wtalign fetch ID' downloads results later,
@@ -147,7 +155,8 @@ func newSubmitCommand(a *app) *cobra.Command {
 		Long:  submitLong + exitHelp(exitOK, exitError, exitUsage, exitRecordsFailed, exitSIGINT, exitSIGTERM),
 		Example: "  export WTALIGN_SERVER=http://127.0.0.1:8080 WTALIGN_TOKEN=wta_...\n" +
 			"  wtalign submit -r wildtypes.faa sample.faa\n" +
-			"  wtalign submit --reference-set k12 --wait -o sample.json sample.faa.gz",
+			"  wtalign submit --reference-set k12 --wait -o sample.json sample.faa.gz\n" +
+			"  wtalign submit --reference-set k12 --catalog-set ecoli --wait -o sample.json sample.faa",
 		Args: needArgs("at least one query FASTA file"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runSubmit(cmd.Context(), a, o, cmd.Flags(), args)
@@ -163,7 +172,7 @@ func newSubmitCommand(a *app) *cobra.Command {
 // params (the server applies its defaults to the rest), files as uploads
 // or server-side paths.
 func (o *submitOptions) request(fs *pflag.FlagSet, args []string) (client.SubmitRequest, error) {
-	sr := client.SubmitRequest{SubmitRequest: api.SubmitRequest{ReferenceSet: o.ReferenceSet, NotifyURL: o.NotifyURL, NotifyFormat: o.NotifyFormat, Label: o.Label}}
+	sr := client.SubmitRequest{SubmitRequest: api.SubmitRequest{ReferenceSet: o.ReferenceSet, CatalogSet: o.CatalogSet, NotifyURL: o.NotifyURL, NotifyFormat: o.NotifyFormat, Label: o.Label}}
 	if (o.spec.Reference == "") == (o.ReferenceSet == "") {
 		return sr, usagef("give exactly one of -r/--reference and --reference-set")
 	}
