@@ -20,17 +20,11 @@ import (
 //     alignment fails with ErrTooLarge rather than exhausting memory.
 //
 // The work stays proportional to the matrix (about 2-4 ns per cell on one
-// core), so callers bound the length they accept: DefaultMaxLength and
-// CheckLength.
+// core), so callers bound the length they accept (the pipeline's
+// --max-length, checked as the FASTA is read).
 
 // LongQuery is the length above which a query takes the long path.
 const LongQuery = 1 << 16
-
-// DefaultMaxLength is the longest sequence a command should accept by
-// default: over 30 times the longest known protein (titin, about 35,000
-// residues). Above it the score pass alone takes about a second per million
-// residues and thousand reference residues.
-const DefaultMaxLength = 1 << 20
 
 // regionMaxCells bounds the rectangle traceRegion keeps whole (5 bytes a
 // cell: 160 MB), and traceMaxMem the checkpoints and block of traceWork.
@@ -42,18 +36,6 @@ const (
 // ErrTooLarge is returned (wrapped) when an alignment's traceback would
 // need more memory than the engine allows itself.
 var ErrTooLarge = errors.New("traceback too large")
-
-// CheckLength returns an error saying why a sequence of n residues is
-// refused when n exceeds limit (no limit when limit <= 0). Commands call it
-// with their --max-length value before aligning.
-func CheckLength(n, limit int) error {
-	if limit <= 0 || n <= limit {
-		return nil
-	}
-	return fmt.Errorf("aligner: sequence of %d residues is longer than the limit of %d (--max-length): "+
-		"it would be aligned in memory linear in the wild type's length, but at about 3 ns per cell, "+
-		"%.0f s per 1,000-residue wild type; raise the limit to align it anyway", n, limit, float64(n)*1000*3e-9)
-}
 
 // scoreEndColumns is scoreEndRows (the contract in scan.go) computed
 // column by column, in memory linear in the reference's length.

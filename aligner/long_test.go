@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"runtime"
-	"strings"
 	"testing"
 	"time"
 )
@@ -189,17 +188,4 @@ func TestLongQueryMemory(t *testing.T) {
 		}
 		return err
 	})
-}
-
-func TestCheckLength(t *testing.T) {
-	if err := CheckLength(DefaultMaxLength, DefaultMaxLength); err != nil {
-		t.Fatal(err)
-	}
-	if err := CheckLength(5e7, 0); err != nil {
-		t.Fatal(err)
-	}
-	err := CheckLength(DefaultMaxLength+1, DefaultMaxLength)
-	if err == nil || !strings.Contains(err.Error(), "--max-length") || !strings.Contains(err.Error(), "1048577") {
-		t.Fatalf("CheckLength: %v", err)
-	}
 }

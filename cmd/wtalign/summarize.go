@@ -96,43 +96,9 @@ so a workflow engine never sees a half-written table.` + exitHelp(exitOK, exitEr
 }
 
 func runSummarize(ctx context.Context, a *app, o *summarizeOptions, files []string) error {
-	rule, err := cohort.NewAccessionRule(o.AccessionFrom, o.AccessionRegex)
+	c, err := o.newCohort(files)
 	if err != nil {
-		return usageError{err}
-	}
-	reads := append(readPaths("run output", files...), readPaths("reference", o.Reference)...)
-	reads = append(append(reads, readPaths("catalog", o.spec.Catalogs...)...), readPaths("gene alias file", aliasFiles(o.spec.GeneAliases)...)...)
-	if err := output.CheckClobber(reads, []output.Path{{Path: o.Out, Role: "cohort table"}, {Path: o.JSONOut, Role: "JSON overview"},
-		{Path: o.GenotypeOut, Role: "genotype table"}, {Path: o.MatrixOut, Role: "mutation matrix"}}); err != nil {
 		return err
-	}
-	c := cohort.New(rule)
-	if o.Reference != "" {
-		refs, err := fasta.ReadAll(o.Reference, fasta.Options{Role: fasta.Reference})
-		if err != nil {
-			return err
-		}
-		var genes []string
-		for _, r := range refs {
-			g := fasta.GeneKey(r.ID, r.Description, nil)
-			if g == "" {
-				g = r.ID
-			}
-			genes = append(genes, g)
-		}
-		c.SetGenes(genes)
-	}
-	if len(o.spec.Catalogs) > 0 {
-		if o.Reference == "" {
-			return usagef("--catalog needs -r/--reference: the runs' wild types, to match the catalogs to")
-		}
-		s := o.spec
-		s.Reference = o.Reference
-		_, ix, err := pipeline.CheckCatalogs(s)
-		if err != nil {
-			return (&specSource{}).explain(err)
-		}
-		c.SetCatalog(ix)
 	}
 	for _, f := range files {
 		if err := ctx.Err(); err != nil {
@@ -152,19 +118,10 @@ func runSummarize(ctx context.Context, a *app, o *summarizeOptions, files []stri
 	if err := c.WriteTSV(&table); err != nil {
 		return err
 	}
-	if o.JSONOut != "" {
-		var js bytes.Buffer
-		if err := c.WriteJSON(&js); err != nil {
-			return err
-		}
-		if err := manifest.WriteFileAtomic(o.JSONOut, js.Bytes()); err != nil {
-			return err
-		}
-	}
 	for _, extra := range []struct {
 		path  string
 		write func(io.Writer) error
-	}{{o.GenotypeOut, c.WriteGenotypeTSV}, {o.MatrixOut, c.WriteMatrixTSV}} {
+	}{{o.JSONOut, c.WriteJSON}, {o.GenotypeOut, c.WriteGenotypeTSV}, {o.MatrixOut, c.WriteMatrixTSV}} {
 		if extra.path == "" {
 			continue
 		}
@@ -185,4 +142,49 @@ func runSummarize(ctx context.Context, a *app, o *summarizeOptions, files []stri
 	}
 	a.log().Info().Int("accessions", len(overview.Accessions)).Int("rows", len(c.Rows())).Str("out", o.Out).Msg("cohort table written")
 	return nil
+}
+
+// newCohort checks the options before any work (the accession rule, no
+// output path that is a file the command reads) and makes the cohort,
+// with the reference's genes and the catalogs when given.
+func (o *summarizeOptions) newCohort(files []string) (*cohort.Cohort, error) {
+	rule, err := cohort.NewAccessionRule(o.AccessionFrom, o.AccessionRegex)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	reads := append(readPaths("run output", files...), readPaths("reference", o.Reference)...)
+	reads = append(append(reads, readPaths("catalog", o.spec.Catalogs...)...), readPaths("gene alias file", aliasFiles(o.spec.GeneAliases)...)...)
+	if err := output.CheckClobber(reads, []output.Path{{Path: o.Out, Role: "cohort table"}, {Path: o.JSONOut, Role: "JSON overview"},
+		{Path: o.GenotypeOut, Role: "genotype table"}, {Path: o.MatrixOut, Role: "mutation matrix"}}); err != nil {
+		return nil, err
+	}
+	c := cohort.New(rule)
+	if o.Reference != "" {
+		refs, err := fasta.ReadAll(o.Reference, fasta.Options{Role: fasta.Reference})
+		if err != nil {
+			return nil, err
+		}
+		var genes []string
+		for _, r := range refs {
+			g := fasta.GeneKey(r.ID, r.Description, nil)
+			if g == "" {
+				g = r.ID
+			}
+			genes = append(genes, g)
+		}
+		c.SetGenes(genes)
+	}
+	if len(o.spec.Catalogs) > 0 {
+		if o.Reference == "" {
+			return nil, usagef("--catalog needs -r/--reference: the runs' wild types, to match the catalogs to")
+		}
+		s := o.spec
+		s.Reference = o.Reference
+		_, ix, err := pipeline.CheckCatalogs(s)
+		if err != nil {
+			return nil, (&specSource{}).explain(err)
+		}
+		c.SetCatalog(ix)
+	}
+	return c, nil
 }
