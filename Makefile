@@ -114,7 +114,8 @@ generate-check:
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./aligner/ ./benchmarks/...
 
-# wtalign against EMBOSS water, parasail and SSW (docs/performance.md);
+# wtalign against EMBOSS water, parasail, SSW, blastp and DIAMOND, variants and
+# the proteome scan, with the scaling table (docs/performance.md);
 # N=10000 for the issue's set.
 N ?= 1000
 bench-compare:

@@ -80,6 +80,10 @@ skipped() { case ",$skip," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
 want() { case ",$workload," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
 [ -n "$pointfinder" ] || pointfinder="$root/../shared/data/catalogs/pointfinder_db"
 have() { command -v "$1" >/dev/null 2>&1; }
+# Say which baselines are missing, once, instead of leaving rows out silently.
+for tool in water parasail_aligner ssw_test blastp makeblastdb diamond; do
+	have "$tool" || echo "compare.sh: $tool not installed: its rows are left out (docs/performance.md says how to install the baselines)" >&2
+done
 [ -x /usr/bin/time ] || { echo "compare.sh: /usr/bin/time missing (apt-get install -y time)" >&2; exit 1; }
 
 echo "== building wtalign and generating $n variants in $work" >&2

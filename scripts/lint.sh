@@ -15,6 +15,10 @@
 # Tools are installed by scripts/tools.sh into .tools/bin. Usage:
 #   scripts/lint.sh [GATE...]    (default: all)   LINT_REPORT=DIR keeps each output
 set -uo pipefail
+# The toolchain every build uses (the Makefile exports the same): the Go
+# installed on a machine may be older, with standard-library
+# vulnerabilities govulncheck rightly reports.
+export GOTOOLCHAIN=${GOTOOLCHAIN:-go1.27.3}
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 BIN=$ROOT/.tools/bin
