@@ -27,6 +27,12 @@ type Options struct {
 	Rules *Rules
 	// Progress, when set, is called after each output is read.
 	Progress func(Progress)
+	// Manifests are manifests kept away from their outputs (workflows
+	// publish them elsewhere, under other names). Each goes to the output
+	// whose sha256 its final checkpoint records; an output with a manifest
+	// beside it (<out>.manifest.json) keeps that one. A manifest that
+	// matches no output is an error.
+	Manifests []string
 }
 
 // Progress reports how far Analyze got.
@@ -115,6 +121,10 @@ func Analyze(ctx context.Context, paths []string, opt Options) (*Report, error) 
 	if err != nil {
 		return nil, err
 	}
+	loose, err := loadManifests(opt.Manifests)
+	if err != nil {
+		return nil, err
+	}
 	var runs []*runState
 	byAcc := map[string]*runState{}
 	records := 0
@@ -122,7 +132,7 @@ func Analyze(ctx context.Context, paths []string, opt Options) (*Report, error) 
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("quality: %w", err)
 		}
-		rs, err := readRun(ctx, p, namer)
+		rs, err := readRun(ctx, p, namer, loose)
 		if err != nil {
 			return nil, err
 		}
@@ -140,6 +150,11 @@ func Analyze(ctx context.Context, paths []string, opt Options) (*Report, error) 
 			opt.Progress(Progress{Output: p, Done: i + 1, Total: len(files), Records: records})
 		}
 	}
+	for _, lm := range loose {
+		if !lm.used {
+			return nil, fmt.Errorf("quality: manifest %s: its output (sha256 %s, written as %s) is not among the outputs given", lm.path, lm.m.Checkpoint.OutputSHA256, lm.m.Output.Path)
+		}
+	}
 	sort.Slice(runs, func(i, j int) bool { return runs[i].Accession < runs[j].Accession })
 	if err := consistent(runs); err != nil {
 		return nil, err
@@ -147,14 +162,53 @@ func Analyze(ctx context.Context, paths []string, opt Options) (*Report, error) 
 	return build(runs, rules), nil
 }
 
-// readRun reads one output and its manifest.
-func readRun(ctx context.Context, path string, namer accessionNamer) (*runState, error) {
+// looseManifest is an Options.Manifests entry.
+type looseManifest struct {
+	path string
+	m    *manifest.Manifest
+	used bool
+}
+
+// loadManifests reads Options.Manifests; each must be a finished run's.
+func loadManifests(paths []string) ([]*looseManifest, error) {
+	var out []*looseManifest
+	for _, p := range paths {
+		m, err := manifest.Load(p)
+		if err != nil {
+			return nil, fmt.Errorf("quality: %w", err)
+		}
+		if !m.Status.Finished() {
+			return nil, fmt.Errorf("quality: manifest %s: the run is %s, not finished (wtalign status %s)", p, m.Status, p)
+		}
+		out = append(out, &looseManifest{path: p, m: m})
+	}
+	return out, nil
+}
+
+// readRun reads one output and its manifest: the one beside it, else the
+// loose manifest that records the output's sha256.
+func readRun(ctx context.Context, path string, namer accessionNamer, loose []*looseManifest) (*runState, error) {
 	o, err := verify.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("quality: %w", err)
 	}
 	if o.ManifestErr != nil {
 		return nil, fmt.Errorf("quality: %s: %w", o.Path, o.ManifestErr)
+	}
+	if o.Manifest == nil && len(loose) > 0 {
+		f, err := manifest.HashFile(o.Path)
+		if err != nil {
+			return nil, fmt.Errorf("quality: %w", err)
+		}
+		for _, lm := range loose {
+			if lm.m.Checkpoint.OutputSHA256 == f.SHA256 {
+				if lm.used {
+					return nil, fmt.Errorf("quality: manifest %s matches two outputs (the second is %s)", lm.path, o.Path)
+				}
+				o.Manifest, o.ManifestPath, lm.used = lm.m, lm.path, true
+				break
+			}
+		}
 	}
 	if err := refuseTSV(o); err != nil {
 		return nil, fmt.Errorf("quality: %w", err)

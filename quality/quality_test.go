@@ -465,3 +465,48 @@ func TestBadInputs(t *testing.T) {
 		})
 	}
 }
+
+// TestLooseManifests: manifests kept away from their outputs under other
+// names (as Snakemake and Nextflow publish them) are matched to the outputs
+// by the sha256 they record, so the runs keep their wall time and rates; a
+// manifest of no output given, and an unfinished one, are errors.
+func TestLooseManifests(t *testing.T) {
+	cohort(t)
+	dir, mdir := t.TempDir(), t.TempDir()
+	var outs, mans []string
+	for i, p := range clean[:2] {
+		out := filepath.Join(dir, filepath.Base(p))
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(out, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		mb, err := os.ReadFile(p + ".manifest.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := filepath.Join(mdir, fmt.Sprintf("acc%d_manifest.json", i))
+		if err := os.WriteFile(m, mb, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		outs, mans = append(outs, out), append(mans, m)
+	}
+	slices.Reverse(mans) // the order of the manifests does not matter
+	rep, err := quality.Analyze(context.Background(), outs, quality.Options{Manifests: mans})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rep.Runs {
+		if r.Manifest == "" || !strings.HasPrefix(r.Manifest, mdir) || r.RecordsPerSecond == 0 {
+			t.Errorf("%s: manifest %q, %g records/s", r.Accession, r.Manifest, r.RecordsPerSecond)
+		}
+	}
+	if _, err := quality.Analyze(context.Background(), outs[:1], quality.Options{Manifests: mans}); err == nil || !strings.Contains(err.Error(), "is not among the outputs given") {
+		t.Errorf("a manifest of no output given: %v", err)
+	}
+	if _, err := quality.Analyze(context.Background(), outs[:1], quality.Options{Manifests: []string{outs[0]}}); err == nil {
+		t.Error("an output given as a manifest was accepted")
+	}
+}

@@ -132,8 +132,15 @@ pass "cohort table and summary have the expected rows"
 step "quality report"
 grep -q 'C84R' "$TEST/results/report.html" || fail "report.html lacks the PmrB C84R calls"
 [ "$(ls "$TEST/results/multiqc" | grep -c '_mqc\.')" = 3 ] || fail "want 3 MultiQC files in results/multiqc"
-python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert len(r["accessions"]) == 3, r["accessions"]' "$TEST/results/cohort_quality.json" || fail "cohort_quality.json"
-pass "report rule wrote the HTML report, its JSON and the MultiQC files"
+python3 - "$TEST/results/cohort_quality.json" <<'EOF' || fail "cohort_quality.json"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert len(r["accessions"]) == 3, r["accessions"]
+# the manifests, published apart, were matched to their outputs
+for run in r["runs"]:
+    assert run.get("manifest", "").endswith("_manifest.json") and run["records_per_second"] > 0, run
+EOF
+pass "report rule wrote the HTML report, its JSON and the MultiQC files; every run has its manifest"
 
 step "second run does nothing"
 stamp() { find "$TEST/results" -type f -printf '%p %T@\n' | sort; }

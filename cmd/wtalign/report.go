@@ -20,6 +20,7 @@ type reportOptions struct {
 	Out            string
 	JSONOut        string
 	MultiQC        string
+	Manifests      []string
 	AccessionFrom  string
 	AccessionRegex string
 	Title          string
@@ -29,6 +30,7 @@ func (o *reportOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVarP(&o.Out, "out", "o", "", "the HTML report to write (one self-contained file, no network needed to view it)")
 	fs.StringVar(&o.JSONOut, "json-out", "", "also write the quality analysis as JSON (docs/quality.schema.json)")
 	fs.StringVar(&o.MultiQC, "multiqc", "", "also write MultiQC custom-content files (*_mqc.tsv, *_mqc.json) into this directory")
+	fs.StringArrayVar(&o.Manifests, "manifest", nil, "a run's manifest kept away from its output (as workflows publish them); matched to the output by the sha256 it records (repeatable)")
 	fs.StringVar(&o.AccessionFrom, "accession-from", cohort.FromFilename, "how each output names its accession: filename ({accession}_alignments.json) or stem (up to the first '.')")
 	fs.StringVar(&o.AccessionRegex, "accession-regex", "", "regular expression with one capture group matched against the output's file name")
 	fs.StringVar(&o.Title, "title", "", "title of the HTML report")
@@ -86,12 +88,12 @@ func runReport(ctx context.Context, a *app, o *reportOptions, paths []string) er
 			writes = append(writes, output.Path{Path: filepath.Join(o.MultiQC, n), Role: "MultiQC file"})
 		}
 	}
-	if err := output.CheckClobber(readPaths("run output", paths...), writes); err != nil {
+	if err := output.CheckClobber(append(readPaths("run output", paths...), readPaths("manifest", o.Manifests...)...), writes); err != nil {
 		return err
 	}
 	var bar *progress
 	rep, err := quality.Analyze(ctx, paths, quality.Options{
-		AccessionMode: o.AccessionFrom, AccessionPattern: o.AccessionRegex,
+		AccessionMode: o.AccessionFrom, AccessionPattern: o.AccessionRegex, Manifests: o.Manifests,
 		Progress: func(p quality.Progress) {
 			if bar == nil {
 				bar = newProgress(a, "reading outputs", p.Total)
