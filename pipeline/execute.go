@@ -85,8 +85,9 @@ func (e *RecordsFailedError) Error() string {
 }
 
 // Outcome describes a run Execute ended: finished, or interrupted or
-// failed after its output was opened (then Records and Counts are what was
-// written so far).
+// failed after its output was opened. Then Counts are the records written
+// so far (to the partial output, which a resume continues) and Records is
+// 0: no output is in place.
 type Outcome struct {
 	Out, Manifest string
 	Format        string
@@ -199,14 +200,14 @@ func (p *Plan) Execute(ctx context.Context) (*Outcome, error) {
 			return res, fmt.Errorf("interrupted while writing to stdout: %w", ctx.Err())
 		}
 		err := w.Interrupt()
-		res.Counts, res.Records = w.Counts(), w.Done()
+		res.Counts = w.Counts()
 		if err != nil {
 			return res, fmt.Errorf("writing checkpoint after interrupt: %w", err)
 		}
 		return res, ErrInterrupted
 	case runErr != nil:
 		err := w.Abort(runErr)
-		res.Counts, res.Records = w.Counts(), w.Done()
+		res.Counts = w.Counts()
 		if err != nil {
 			return res, fmt.Errorf("%w (and recording the failure in the manifest failed: %v)", runErr, err)
 		}
