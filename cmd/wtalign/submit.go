@@ -152,7 +152,10 @@ func newSubmitCommand(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "submit -r REFERENCE.faa [flags] QUERY.faa...",
 		Short: "Submit an alignment job to a wtalign server",
-		Long:  submitLong + exitHelp(exitOK, exitError, exitUsage, exitRecordsFailed, exitSIGINT, exitSIGTERM),
+		Long: submitLong + exitHelpText(map[int]string{
+			exitSIGINT:  "interrupted by SIGINT while waiting: the job goes on on the server ('wtalign fetch ID' later)",
+			exitSIGTERM: "terminated by SIGTERM while waiting (as SIGINT)",
+		}, exitOK, exitError, exitUsage, exitRecordsFailed, exitSIGINT, exitSIGTERM),
 		Example: "  export WTALIGN_SERVER=http://127.0.0.1:8080 WTALIGN_TOKEN=wta_...\n" +
 			"  wtalign submit -r wildtypes.faa sample.faa\n" +
 			"  wtalign submit --reference-set k12 --wait -o sample.json sample.faa.gz\n" +
