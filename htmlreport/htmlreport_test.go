@@ -99,16 +99,7 @@ func TestRenderInChromium(t *testing.T) {
 		t.Errorf("the page references %d external resources, first %s", len(m), m[0][0])
 	}
 
-	dom, stderr := headless(t, bin, page, "--dump-dom")
-	for _, l := range consoleLine.FindAllString(stderr, -1) {
-		t.Errorf("console message: %s", l)
-	}
-	if !strings.Contains(dom, `data-js="ready"`) {
-		t.Error("the page's script did not finish (no data-js=\"ready\" on body)")
-	}
-	if m := regexp.MustCompile(`<pre id="js-errors"[^>]*>([^<]*)</pre>`).FindStringSubmatch(dom); m == nil || m[1] != "" {
-		t.Errorf("script errors on the page: %v", m)
-	}
+	dom := cleanDOM(t, bin, page)
 
 	// Every plot is there.
 	count := func(class string) int { return strings.Count(dom, `class="plot `+class+`"`) }
@@ -216,16 +207,7 @@ func TestDemoReportInChromium(t *testing.T) {
 	if err := htmlreport.WriteFile(page, rep, htmlreport.Options{ToolVersion: "test"}); err != nil {
 		t.Fatal(err)
 	}
-	dom, stderr := headless(t, bin, page, "--dump-dom")
-	for _, l := range consoleLine.FindAllString(stderr, -1) {
-		t.Errorf("console message: %s", l)
-	}
-	if !strings.Contains(dom, `data-js="ready"`) {
-		t.Error("the page's script did not finish (no data-js=\"ready\" on body)")
-	}
-	if m := regexp.MustCompile(`<pre id="js-errors"[^>]*>([^<]*)</pre>`).FindStringSubmatch(dom); m == nil || m[1] != "" {
-		t.Errorf("script errors on the page: %v", m)
-	}
+	dom := cleanDOM(t, bin, page)
 	calls := section(t, dom, `id="call-table"`, "</table>")
 	for _, c := range []struct{ gene, change, verdict, drugs string }{
 		{"gyrA", "S83L", "known", "Quinolone"}, {"gyrA", "D87N", "known", "Quinolone"}, {"basS", "C84R", "known", "COLISTIN"},
@@ -378,4 +360,22 @@ func TestWriteFileIsAtomic(t *testing.T) {
 			t.Error("the old report was damaged")
 		}
 	}
+}
+
+// cleanDOM loads page in headless Chromium and returns its DOM, failing
+// the test on any console message, a script that did not finish, or a
+// script error shown on the page.
+func cleanDOM(t *testing.T, bin, page string) string {
+	t.Helper()
+	dom, stderr := headless(t, bin, page, "--dump-dom")
+	for _, l := range consoleLine.FindAllString(stderr, -1) {
+		t.Errorf("console message: %s", l)
+	}
+	if !strings.Contains(dom, `data-js="ready"`) {
+		t.Error("the page's script did not finish (no data-js=\"ready\" on body)")
+	}
+	if m := regexp.MustCompile(`<pre id="js-errors"[^>]*>([^<]*)</pre>`).FindStringSubmatch(dom); m == nil || m[1] != "" {
+		t.Errorf("script errors on the page: %v", m)
+	}
+	return dom
 }
