@@ -32,6 +32,22 @@ func K12Aliases() []Alias {
 	return as
 }
 
+// IsAliasPair says a --gene-alias value is a "catalog_gene=reference_gene"
+// pair (ParseAlias); any other value names a TSV file of pairs
+// (LoadAliases).
+func IsAliasPair(v string) bool { return strings.Contains(v, "=") }
+
+// AliasFiles are the --gene-alias values that name files.
+func AliasFiles(values []string) []string {
+	var out []string
+	for _, v := range values {
+		if !IsAliasPair(v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
 // ParseAlias reads one "catalog_gene=reference_gene" pair (the
 // --gene-alias flag value).
 func ParseAlias(pair string) (Alias, error) {

@@ -20,9 +20,10 @@ type Path struct {
 }
 
 // CheckClobber refuses, before any work, a written path that is the same
-// file as a read one (compared by device and inode after following
-// symlinks, so ./x, x and a link to x are one file), a written path that
-// is a directory, and two written paths that are one file. Paths that do
+// file as a read one or as a file in a read folder (compared by device
+// and inode after following symlinks, so ./x, x and a link to x are one
+// file), a written path that is a directory, and two written paths that
+// are one file. Paths that do
 // not exist yet are fine, and so is "-" (stdin/stdout).
 func CheckClobber(reads, writes []Path) error {
 	type seen struct {
@@ -34,8 +35,22 @@ func CheckClobber(reads, writes []Path) error {
 		if r.Path == "" || r.Path == "-" {
 			continue
 		}
-		if fi, err := os.Stat(r.Path); err == nil {
-			read = append(read, seen{fi, r})
+		fi, err := os.Stat(r.Path)
+		if err != nil {
+			continue
+		}
+		read = append(read, seen{fi, r})
+		if !fi.IsDir() {
+			continue
+		}
+		// A folder read as one input (a PointFinder catalog folder): the
+		// files in it are read too.
+		ents, _ := os.ReadDir(r.Path)
+		for _, e := range ents {
+			p := filepath.Join(r.Path, e.Name())
+			if fi, err := os.Stat(p); err == nil && !fi.IsDir() {
+				read = append(read, seen{fi, Path{Path: p, Role: r.Role + " file"}})
+			}
 		}
 	}
 	var written []seen

@@ -46,7 +46,7 @@ func (s *Spec) loadCatalogs(refs []*Ref) (*catalogs, error) {
 	}
 	aliases := catalog.K12Aliases()
 	for _, a := range s.GeneAliases {
-		if strings.Contains(a, "=") {
+		if catalog.IsAliasPair(a) {
 			al, err := catalog.ParseAlias(a)
 			if err != nil {
 				return nil, &FieldError{Key: "gene-alias", Value: fmt.Sprintf("%q", a), Msg: "want catalog_gene=reference_gene (e.g. pmrB=basS) or a TSV file of them"}

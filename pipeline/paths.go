@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/wtalign/wtalign/catalog"
 	"github.com/wtalign/wtalign/metrics"
 	"github.com/wtalign/wtalign/output"
 )
@@ -81,6 +82,9 @@ func (s *Spec) readPaths(protected []string) []output.Path {
 	}
 	for _, c := range s.Catalogs {
 		reads = append(reads, output.Path{Path: c, Role: "catalog"})
+	}
+	for _, a := range catalog.AliasFiles(s.GeneAliases) {
+		reads = append(reads, output.Path{Path: a, Role: "gene alias file"})
 	}
 	for _, p := range protected {
 		reads = append(reads, output.Path{Path: p, Role: "config file"})

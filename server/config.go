@@ -367,7 +367,7 @@ func (c *Config) Validate() error {
 			return bad(key+".format", "%q: want %s (or leave it out to detect each catalog's)", cs.Format, strings.Join(catalog.Formats, ", "))
 		}
 		for _, a := range cs.GeneAliases {
-			if strings.Contains(a, "=") {
+			if catalog.IsAliasPair(a) {
 				if _, err := catalog.ParseAlias(a); err != nil {
 					return bad(key+".gene-aliases", "%q: want catalog_gene=reference_gene (e.g. pmrB=basS) or a TSV file of them", a)
 				}

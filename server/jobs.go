@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/wtalign/wtalign/api"
+	"github.com/wtalign/wtalign/catalog"
 	"github.com/wtalign/wtalign/manifest"
 	"github.com/wtalign/wtalign/pipeline"
 )
@@ -318,7 +319,7 @@ func (j *job) publicParams() map[string]any {
 		}
 		out := make([]any, len(list))
 		for i, p := range list {
-			if k == "catalog" || !strings.Contains(p, "=") { // an alias pair is no path
+			if k == "catalog" || !catalog.IsAliasPair(p) { // an alias pair is no path
 				p = j.displayPath(p)
 			}
 			out[i] = p

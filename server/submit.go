@@ -22,6 +22,7 @@ import (
 
 	"github.com/wtalign/wtalign/aligner"
 	"github.com/wtalign/wtalign/api"
+	"github.com/wtalign/wtalign/catalog"
 	"github.com/wtalign/wtalign/manifest"
 	"github.com/wtalign/wtalign/pipeline"
 )
@@ -528,7 +529,7 @@ func (s *Server) catalogParams(cfg *Config, sub *submission, spec *pipeline.Spec
 		spec.Catalogs[i] = real
 	}
 	for i, a := range spec.GeneAliases {
-		if strings.Contains(a, "=") {
+		if catalog.IsAliasPair(a) {
 			continue // catalog_gene=reference_gene, not a file
 		}
 		real, err := s.allowPath(cfg, "gene-alias", a)
@@ -551,7 +552,7 @@ func (s *Server) catalogParams(cfg *Config, sub *submission, spec *pipeline.Spec
 	meta.CatalogSet = name
 	meta.CatalogFiles = slices.Clone(set.Paths)
 	for _, a := range set.GeneAliases {
-		if !strings.Contains(a, "=") {
+		if !catalog.IsAliasPair(a) {
 			meta.CatalogFiles = append(meta.CatalogFiles, a)
 		}
 	}

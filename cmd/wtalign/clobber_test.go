@@ -201,6 +201,14 @@ func TestNeverOverwriteWhatARunReads(t *testing.T) {
 	}
 	refuse(t, dir, "catalog", "references", "pf", "-o", "pf/gyrA.fsa")
 	refuse(t, dir, "catalog", "references", "pf", "-o", "./pf/genes.txt")
+	// align and summarize: an output inside a catalog folder, or a gene
+	// alias file (neither was protected before).
+	refuse(t, dir, "align", "-r", "ref.faa", "--catalog", "pf", "-o", "pf/gyrA.fsa", "x.faa")
+	refuse(t, dir, "summarize", "-r", "ref.faa", "--catalog", "pf", "-o", "pf/phenotypes.txt", "sh1.json")
+	if err := os.WriteFile("aliases.tsv", []byte("pmrB\tbasS\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	refuse(t, dir, "align", "-r", "ref.faa", "--catalog", "pf", "--gene-alias", "aliases.tsv", "-o", "aliases.tsv", "x.faa")
 }
 
 // TestExistingOutputReplacedOnlyAtTheEnd: a file at the -o path that no

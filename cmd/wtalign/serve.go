@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"strings"
 	"syscall"
 	"time"
 
@@ -16,6 +15,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/wtalign/wtalign/api"
+	"github.com/wtalign/wtalign/catalog"
 	"github.com/wtalign/wtalign/server"
 )
 
@@ -131,7 +131,7 @@ func (o *serveOptions) serverConfig(fs *pflag.FlagSet) (server.Config, func(*ser
 				abs(&cs.Paths[i], base)
 			}
 			for i, a := range cs.GeneAliases {
-				if !strings.Contains(a, "=") { // a file of aliases, not a pair
+				if !catalog.IsAliasPair(a) { // a file of aliases, not a pair
 					abs(&cs.GeneAliases[i], base)
 				}
 			}

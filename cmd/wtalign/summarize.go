@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/wtalign/wtalign/catalog"
 	"github.com/wtalign/wtalign/cohort"
 	"github.com/wtalign/wtalign/fasta"
 	"github.com/wtalign/wtalign/manifest"
@@ -153,7 +154,7 @@ func (o *summarizeOptions) newCohort(files []string) (*cohort.Cohort, error) {
 		return nil, usageError{err}
 	}
 	reads := append(readPaths("run output", files...), readPaths("reference", o.Reference)...)
-	reads = append(append(reads, readPaths("catalog", o.spec.Catalogs...)...), readPaths("gene alias file", aliasFiles(o.spec.GeneAliases)...)...)
+	reads = append(append(reads, readPaths("catalog", o.spec.Catalogs...)...), readPaths("gene alias file", catalog.AliasFiles(o.spec.GeneAliases)...)...)
 	if err := output.CheckClobber(reads, []output.Path{{Path: o.Out, Role: "cohort table"}, {Path: o.JSONOut, Role: "JSON overview"},
 		{Path: o.GenotypeOut, Role: "genotype table"}, {Path: o.MatrixOut, Role: "mutation matrix"}}); err != nil {
 		return nil, err
