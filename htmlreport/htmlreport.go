@@ -172,7 +172,7 @@ type statusCount struct {
 func build(r *quality.Report, opt Options) *pageData {
 	d := &pageData{Opt: opt, R: r, Thresholds: thresholds(r.Overview.Parameters)}
 	for _, s := range orderedStatuses(r.Overview.Status) {
-		d.Statuses = append(d.Statuses, statusCount{s, r.Overview.Status[s], statusColor(s)})
+		d.Statuses = append(d.Statuses, statusCount{s, r.Overview.Status[s], quality.StatusColor(s)})
 	}
 	d.StatusSVG = template.HTML(statusChart(r.Overview.Status)) // #nosec G203 -- SVG built by statusChart in svg.go, which escapes every name from the data (esc); TestSVGEscapesData
 	byGene := map[string][]quality.Outlier{}

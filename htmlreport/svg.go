@@ -52,9 +52,6 @@ func (s *svg) line(x1, y1, x2, y2 float64, class string) {
 
 func (s *svg) String() string { return s.b.String() + "</svg>" }
 
-// statusColor is the status's colour in the MultiQC bar graph too.
-func statusColor(s string) string { return quality.StatusColor(s) }
-
 // orderedStatuses lists the statuses present, in the documented order,
 // unknown ones after, sorted.
 func orderedStatuses(m map[string]int) []string {
@@ -110,7 +107,7 @@ func statusChart(counts map[string]int) string {
 		y := 10 + float64(i*(barH+gap))
 		n := counts[st]
 		s.text(left-8, y+barH*0.7, "end", "lbl", st)
-		s.rect(left, y, math.Max(scale(n), 1), barH, statusColor(st), fmt.Sprintf("%s: %d records", st, n))
+		s.rect(left, y, math.Max(scale(n), 1), barH, quality.StatusColor(st), fmt.Sprintf("%s: %d records", st, n))
 		s.text(left+scale(n)+6, y+barH*0.7, "start", "num", strconv.Itoa(n))
 	}
 	return s.String()
