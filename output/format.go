@@ -275,21 +275,31 @@ func CleanCell(s string) string { return tsvCleaner.Replace(s) }
 // matches that count toward resistance, and every match as
 // catalog:name(requirement).
 func MatchSummary(ms []report.CatalogMatch) (classes, drugs, entries string) {
-	var cl, dr, en []string
+	cl, dr := MatchClasses(ms)
+	var en []string
 	for _, m := range ms {
 		e := m.Catalog + ":" + m.Name
 		if m.Requirement != "" {
 			e += "(" + m.Requirement + ")"
 		}
 		en = append(en, e)
+	}
+	return strings.Join(cl, ";"), strings.Join(dr, ";"), strings.Join(en, ";")
+}
+
+// MatchClasses are the distinct drug classes and drugs, in order, of the
+// matches that count toward resistance (a match whose required co-mutation
+// is missing names none).
+func MatchClasses(ms []report.CatalogMatch) (classes, drugs []string) {
+	for _, m := range ms {
 		if m.Counts {
 			// Catalogs spell classes differently (PointFinder Quinolone,
 			// AMRFinderPlus QUINOLONE): one class, the first spelling.
-			cl = appendNewFold(cl, m.Classes...)
-			dr = appendNewFold(dr, m.Drugs...)
+			classes = appendNewFold(classes, m.Classes...)
+			drugs = appendNewFold(drugs, m.Drugs...)
 		}
 	}
-	return strings.Join(cl, ";"), strings.Join(dr, ";"), strings.Join(en, ";")
+	return classes, drugs
 }
 
 // matchPMIDs are the distinct PubMed IDs of a call's matches, ';'-separated.

@@ -160,16 +160,14 @@ type record struct {
 // annotation is what the catalogs say of a call, as align --catalog
 // writes it: the verdict (report.Verdict*; any other value is
 // unannotated) and the drug classes of the matches that count toward
-// resistance, as the tsv output lists them (output.MatchSummary: a match
+// resistance, as the tsv output lists them (output.MatchClasses: a match
 // whose required co-mutation is missing names no class).
 func annotation(m *report.Mutation) (verdict string, drugs []string) {
 	switch m.Verdict {
 	case report.VerdictKnown, report.VerdictNovelAtKnownSite, report.VerdictNovel, report.VerdictAmbiguous:
 		verdict = m.Verdict
 	}
-	if classes, _, _ := output.MatchSummary(m.Catalog); classes != "" {
-		drugs = strings.Split(classes, ";")
-	}
+	drugs, _ = output.MatchClasses(m.Catalog)
 	return verdict, drugs
 }
 
