@@ -513,9 +513,16 @@ func TestE2ESIGTERMDrain(t *testing.T) {
 	tok := addToken(t, data, "alice", "submit")
 	d := startDaemon(t, data)
 	c, _ := client.New(d.url, tok)
-	q := subset(t, t.TempDir(), 2500, 0)
-	res, err := c.Submit(context.Background(), client.SubmitRequest{SubmitRequest: api.SubmitRequest{Params: map[string]any{"checkpoint-every": 25}},
-		Queries: []client.Upload{client.FileUpload(q)}, Reference: ptr(client.FileUpload(refPath))})
+	// Three inputs on one thread: 12 work units of 512 proteins, of which
+	// at most 4 are in flight, so the drain always finds work it must not
+	// start (2,500 proteins on 2 threads could all be in flight at once and
+	// finish before the signal took effect).
+	var qs []client.Upload
+	for _, skip := range []int{0, 2000, 1000} {
+		qs = append(qs, client.FileUpload(subset(t, t.TempDir(), 2000, skip)))
+	}
+	res, err := c.Submit(context.Background(), client.SubmitRequest{SubmitRequest: api.SubmitRequest{Params: map[string]any{"checkpoint-every": 25, "threads": 1}},
+		Queries: qs, Reference: ptr(client.FileUpload(refPath))})
 	if err != nil {
 		t.Fatal(err)
 	}
