@@ -390,9 +390,12 @@ func TestE2ESubmitFetchCancelDelete(t *testing.T) {
 	}
 	sch.check(t, "Job", shown[0])
 
-	// submit without --wait prints the id; cancel it while it runs; delete it
-	long := subset(t, t.TempDir(), 3000, 0)
-	out, errs, code = cli(t, work, env, "submit", "-r", abs(t, refPath), "--checkpoint-every", "20", long)
+	// submit without --wait prints the id; cancel it while it runs; delete
+	// it. Three inputs on one thread: work units remain beyond those in
+	// flight, so the cancel always has work to stop.
+	longDir := t.TempDir()
+	out, errs, code = cli(t, work, env, "submit", "-r", abs(t, refPath), "--checkpoint-every", "20", "-j", "1",
+		subset(t, longDir, 2000, 0), subset(t, longDir, 2000, 2000), subset(t, longDir, 2000, 1000))
 	id := strings.TrimSpace(out)
 	if code != 0 || len(id) != 16 {
 		t.Fatalf("submit: %d %q %s", code, out, errs)
